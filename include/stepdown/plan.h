@@ -1,0 +1,22 @@
+/* --dry-run: print the resolved plan. */
+#ifndef STEPDOWN_PLAN_H
+#define STEPDOWN_PLAN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "stepdown/config.h"
+#include "stepdown/ident.h"
+
+struct plan {
+	const struct config *cfg;
+	const struct ident *id;
+	bool switch_identity; /* false: started as non-root, identity kept */
+	const char *home;
+	bool is_pid1;
+	char *const *envp;    /* the workload's environment, for PATH */
+};
+
+void plan_print(FILE *out, const struct plan *p);
+
+#endif

@@ -1,0 +1,52 @@
+/* Groups, ids, capabilities, no_new_privs, and the verification that the
+ * drop really happened. */
+#ifndef STEPDOWN_PRIV_H
+#define STEPDOWN_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "stepdown/ident.h"
+
+/* Refuse a setuid/setgid install: -EPERM when real and effective (or
+ * saved) ids differ. */
+int priv_check_not_setid(void);
+
+/* True when the process can switch identity: CAP_SETUID and CAP_SETGID in
+ * its effective set. */
+bool priv_can_switch(void);
+
+/* Highest capability number the running kernel knows. */
+int priv_last_cap(void);
+
+/* Switch to id for good: bounding set to keep_caps, setgroups, setresgid,
+ * setresuid, E/P/I and ambient to keep_caps, no_new_privs. On failure
+ * returns -errno and sets *step to a short description of the step. */
+int priv_drop(const struct ident *id, uint64_t keep_caps, const char **step);
+
+/* Stay the current (non-root) identity but shed what can be shed: every
+ * capability not in keep_caps from every set we are allowed to change,
+ * and set no_new_privs. */
+int priv_shed(uint64_t keep_caps, const char **step);
+
+/* Read the state back and compare: all three uids and gids, the group
+ * set, E/P/I/ambient/bounding capabilities == keep_caps (bounding and
+ * ambient may be a subset when not running as root originally: see
+ * strict_bounding), setuid(0) and setgid(0) must fail, no_new_privs set.
+ * Returns 0, or -EPERM with the mismatch described in err. */
+int priv_verify(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups,
+		uint64_t keep_caps, bool strict_bounding, char *err, size_t errlen);
+
+/* Capability sets of the calling process, read with raw syscalls (not
+ * libcap-ng), for verification and reports. */
+struct priv_caps {
+	uint64_t effective, permitted, inheritable, ambient, bounding;
+};
+int priv_read_caps(struct priv_caps *caps);
+
+/* Format a capability mask as "net_bind_service,chown" (or "none"). */
+void priv_format_caps(uint64_t mask, char *buf, size_t len);
+
+#endif
