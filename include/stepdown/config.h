@@ -32,7 +32,7 @@ struct config {
 	bool exec_mode;
 	bool dry_run;
 	int verbosity;         /* enum log_level */
-	char **command;        /* NULL-terminated, points into argv */
+	char *const *command;  /* NULL-terminated, points into argv */
 
 	/* owned storage */
 	char *storage_writable_env;

@@ -36,8 +36,10 @@ struct group_line {
 	const char *members; /* comma-separated, may be empty */
 };
 
-/* Parse one line (without its newline) in place. 0, or -EINVAL when the
- * line is malformed, a comment, blank or a NIS +/- entry. */
+/* Parse one line in place: len bytes without the newline, and line[len]
+ * must be a NUL (the line may hold other NULs, which make it malformed).
+ * The out fields point into line. 0, or -EINVAL when the line is
+ * malformed, too long, a comment, blank or a NIS +/- entry. */
 int ident_parse_passwd_line(char *line, size_t len, struct passwd_line *out);
 int ident_parse_group_line(char *line, size_t len, struct group_line *out);
 

@@ -20,8 +20,8 @@ struct init_signals {
 void init_signals_block(struct init_signals *st);
 
 struct init_launch {
-	char **argv;          /* workload, NULL-terminated */
-	char **envp;          /* its environment */
+	char *const *argv;    /* workload, NULL-terminated */
+	char *const *envp;    /* its environment */
 	bool has_umask;
 	mode_t umask;
 	const struct init_signals *signals;

@@ -28,13 +28,15 @@ int priv_drop(const struct ident *id, uint64_t keep_caps, const char **step);
 
 /* Stay the current (non-root) identity but shed what can be shed: every
  * capability not in keep_caps from every set we are allowed to change,
- * and set no_new_privs. */
-int priv_shed(uint64_t keep_caps, const char **step);
+ * and set no_new_privs. *kept gets the capabilities actually kept (those
+ * of keep_caps the process held), *bounding_cleared whether the bounding
+ * set could be reduced too (needs CAP_SETPCAP). */
+int priv_shed(uint64_t keep_caps, uint64_t *kept, bool *bounding_cleared, const char **step);
 
 /* Read the state back and compare: all three uids and gids, the group
- * set, E/P/I/ambient/bounding capabilities == keep_caps (bounding and
- * ambient may be a subset when not running as root originally: see
- * strict_bounding), setuid(0) and setgid(0) must fail, no_new_privs set.
+ * set, effective/permitted/ambient == keep_caps, nothing outside keep_caps
+ * in inheritable (nor in bounding when strict_bounding), setuid(0) and
+ * setgid(0) must fail, no_new_privs set, keepcaps clear.
  * Returns 0, or -EPERM with the mismatch described in err. */
 int priv_verify(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups,
 		uint64_t keep_caps, bool strict_bounding, char *err, size_t errlen);

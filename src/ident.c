@@ -1,0 +1,461 @@
+/* /etc/passwd and /etc/group, read and parsed here: no NSS (the binary is
+ * static, and PID 1 must not load modules or talk to daemons). Malformed
+ * lines are skipped, the first matching entry wins, as in glibc's files
+ * backend. */
+#include "stepdown/ident.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "stepdown/parse.h"
+
+/* Split line into exactly n fields at ':'. */
+static int split_fields(char *line, size_t len, char **fields, size_t n)
+{
+	if (len == 0 || len > IDENT_MAX_LINE || memchr(line, '\0', len))
+		return -EINVAL;
+	if (line[0] == '#' || line[0] == '+' || line[0] == '-')
+		return -EINVAL;
+	size_t k = 0;
+	fields[k++] = line;
+	for (size_t i = 0; i < len; i++) {
+		if (line[i] != ':')
+			continue;
+		if (k == n)
+			return -EINVAL;
+		line[i] = '\0';
+		fields[k++] = line + i + 1;
+	}
+	return k == n ? 0 : -EINVAL;
+}
+
+int ident_parse_passwd_line(char *line, size_t len, struct passwd_line *out)
+{
+	char *f[7];
+	uint32_t uid, gid;
+	if (split_fields(line, len, f, 7) < 0 || !*f[0] || parse_id(f[2], &uid) < 0 ||
+	    parse_id(f[3], &gid) < 0)
+		return -EINVAL;
+	out->name = f[0];
+	out->uid = uid;
+	out->gid = gid;
+	out->home = f[5];
+	return 0;
+}
+
+int ident_parse_group_line(char *line, size_t len, struct group_line *out)
+{
+	char *f[4];
+	uint32_t gid;
+	if (split_fields(line, len, f, 4) < 0 || !*f[0] || parse_id(f[2], &gid) < 0)
+		return -EINVAL;
+	out->name = f[0];
+	out->gid = gid;
+	out->members = f[3];
+	return 0;
+}
+
+bool ident_members_include(const char *members, const char *user)
+{
+	size_t n = strlen(user);
+	if (n == 0)
+		return false;
+	for (const char *p = members; *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && memcmp(p, user, n) == 0)
+			return true;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return false;
+}
+
+/* Calls fn on each line of buf (a NUL-terminated copy in a scratch buffer)
+ * until fn returns non-zero, which is then returned. */
+typedef int (*line_fn)(char *line, size_t len, void *ctx);
+
+static int for_each_line(const char *buf, size_t len, line_fn fn, void *ctx)
+{
+	char *scratch = malloc(IDENT_MAX_LINE + 1);
+	if (!scratch)
+		return -ENOMEM;
+	int r = 0;
+	size_t pos = 0;
+	while (pos < len && r == 0) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+		if (n > 0 && n <= IDENT_MAX_LINE) {
+			memcpy(scratch, buf + pos, n);
+			scratch[n] = '\0';
+			r = fn(scratch, n, ctx);
+		}
+		pos += n + 1;
+	}
+	free(scratch);
+	return r;
+}
+
+struct pw_query {
+	const char *name; /* by name when set */
+	uid_t uid;        /* else by uid */
+	struct ident *out;
+};
+
+static int match_passwd(char *line, size_t len, void *ctx)
+{
+	struct pw_query *q = ctx;
+	struct passwd_line pw;
+	if (ident_parse_passwd_line(line, len, &pw) < 0)
+		return 0;
+	if (q->name ? strcmp(pw.name, q->name) != 0 : pw.uid != q->uid)
+		return 0;
+	q->out->uid = pw.uid;
+	q->out->gid = pw.gid;
+	q->out->name = strdup(pw.name);
+	q->out->home = strdup(*pw.home ? pw.home : "/");
+	if (!q->out->name || !q->out->home)
+		return -ENOMEM;
+	q->out->has_entry = true;
+	return 1;
+}
+
+struct gr_query {
+	const char *name;
+	gid_t gid;
+};
+
+static int match_group_name(char *line, size_t len, void *ctx)
+{
+	struct gr_query *q = ctx;
+	struct group_line gr;
+	if (ident_parse_group_line(line, len, &gr) < 0 || strcmp(gr.name, q->name) != 0)
+		return 0;
+	q->gid = gr.gid;
+	return 1;
+}
+
+struct member_query {
+	const char *user;
+	gid_t *groups;
+	size_t n, cap;
+};
+
+static int add_group(struct member_query *q, gid_t gid)
+{
+	for (size_t i = 0; i < q->n; i++)
+		if (q->groups[i] == gid)
+			return 0;
+	if (q->n >= IDENT_MAX_GROUPS)
+		return -E2BIG;
+	if (q->n == q->cap) {
+		size_t cap = q->cap ? q->cap * 2 : 16;
+		gid_t *g = realloc(q->groups, cap * sizeof(*g));
+		if (!g)
+			return -ENOMEM;
+		q->groups = g;
+		q->cap = cap;
+	}
+	q->groups[q->n++] = gid;
+	return 0;
+}
+
+static int match_member(char *line, size_t len, void *ctx)
+{
+	struct member_query *q = ctx;
+	struct group_line gr;
+	if (ident_parse_group_line(line, len, &gr) < 0 ||
+	    !ident_members_include(gr.members, q->user))
+		return 0;
+	return add_group(q, gr.gid);
+}
+
+static int cmp_gid(const void *a, const void *b)
+{
+	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+__attribute__((format(printf, 4, 5)))
+static int fail(int code, char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+static int resolve(const char *spec, const char *passwd, size_t passwd_len, const char *group,
+		   size_t group_len, struct ident *out, char *err, size_t errlen)
+{
+	char user[256], grp[256];
+	const char *colon = strchr(spec, ':');
+	size_t ulen = colon ? (size_t)(colon - spec) : strlen(spec);
+	const char *gpart = colon ? colon + 1 : NULL;
+	int r;
+
+	if (ulen == 0 || ulen >= sizeof(user) || (gpart && (!*gpart || strchr(gpart, ':') ||
+							   strlen(gpart) >= sizeof(grp))))
+		return fail(-EINVAL, err, errlen,
+			    "user '%s' is not USER or USER:GROUP (a name or a decimal id each)",
+			    spec);
+	memcpy(user, spec, ulen);
+	user[ulen] = '\0';
+
+	struct pw_query q = { .out = out };
+	if (all_digits(user)) {
+		uint32_t uid;
+		if (parse_id(user, &uid) < 0)
+			return fail(-EINVAL, err, errlen,
+				    "uid '%s' is out of range (0 to 4294967294)", user);
+		q.uid = uid;
+	} else if (user[0] == '-' || user[0] == '+') {
+		return fail(-EINVAL, err, errlen, "user '%s' is not a valid name or uid", user);
+	} else {
+		q.name = user;
+	}
+	r = for_each_line(passwd, passwd_len, match_passwd, &q);
+	if (r < 0)
+		return fail(r, err, errlen, "cannot read the user database: %s", strerror(-r));
+	if (r == 0) {
+		if (q.name)
+			return fail(-ENOENT, err, errlen,
+				    "unknown user '%s': no such name in /etc/passwd; add it to the "
+				    "image or give a numeric uid",
+				    user);
+		/* numeric uid without an entry: gid = uid, no supplementary groups */
+		out->uid = q.uid;
+		out->gid = q.uid;
+		out->name = strdup(user);
+		out->home = strdup("/");
+		if (!out->name || !out->home)
+			return fail(-ENOMEM, err, errlen, "out of memory");
+	}
+	if (out->uid == 0)
+		return fail(-EPERM, err, errlen,
+			    "user '%s' is root (uid 0); stepdown only runs workloads as non-root", user);
+
+	if (gpart) {
+		strcpy(grp, gpart);
+		if (all_digits(grp)) {
+			uint32_t gid;
+			if (parse_id(grp, &gid) < 0)
+				return fail(-EINVAL, err, errlen,
+					    "gid '%s' is out of range (0 to 4294967294)", grp);
+			out->gid = gid;
+		} else {
+			struct gr_query g = { .name = grp };
+			r = for_each_line(group, group_len, match_group_name, &g);
+			if (r < 0)
+				return fail(r, err, errlen, "cannot read the group database: %s",
+					    strerror(-r));
+			if (r == 0)
+				return fail(-ENOENT, err, errlen,
+					    "unknown group '%s': no such name in /etc/group", grp);
+			out->gid = g.gid;
+		}
+	}
+
+	if (out->has_entry) {
+		struct member_query m = { .user = out->name };
+		r = add_group(&m, out->gid);
+		if (r == 0)
+			r = for_each_line(group, group_len, match_member, &m);
+		if (r < 0) {
+			free(m.groups);
+			return fail(r, err, errlen, "cannot collect the groups of '%s': %s",
+				    out->name, strerror(-r));
+		}
+		qsort(m.groups, m.n, sizeof(*m.groups), cmp_gid);
+		out->groups = m.groups;
+		out->n_groups = m.n;
+	}
+	return 0;
+}
+
+int ident_resolve_buf(const char *spec, const char *passwd, size_t passwd_len,
+		      const char *group, size_t group_len, struct ident *out, char *err,
+		      size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	if (errlen)
+		err[0] = '\0';
+	if (!spec)
+		return fail(-EINVAL, err, errlen, "no user given");
+	int r = resolve(spec, passwd, passwd_len, group, group_len, out, err, errlen);
+	if (r < 0)
+		ident_free(out);
+	return r;
+}
+
+int ident_read_file(const char *path, size_t max, char **buf, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int e = S_ISREG(st.st_mode) ? errno : EINVAL;
+		close(fd);
+		return -e;
+	}
+	size_t cap = (size_t)st.st_size < max ? (size_t)st.st_size + 1 : max + 1;
+	char *b = malloc(cap + 1);
+	if (!b) {
+		close(fd);
+		return -ENOMEM;
+	}
+	size_t n = 0;
+	for (;;) {
+		if (n == cap) {
+			if (cap > max)
+				break;
+			char *g = realloc(b, cap * 2 + 1);
+			if (!g) {
+				free(b);
+				close(fd);
+				return -ENOMEM;
+			}
+			b = g;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, b + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			free(b);
+			close(fd);
+			return -e;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if (n > max) {
+		free(b);
+		return -EFBIG;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+static int read_db(const char *path, char **buf, size_t *len, char *err, size_t errlen)
+{
+	int r = ident_read_file(path, IDENT_MAX_FILE, buf, len);
+	if (r == -ENOENT) {
+		*buf = NULL;
+		*len = 0;
+		return 0;
+	}
+	if (r < 0)
+		return fail(r, err, errlen, "cannot read '%s': %s", path, strerror(-r));
+	return 0;
+}
+
+int ident_resolve(const char *spec, const char *passwd_path, const char *group_path,
+		  struct ident *out, char *err, size_t errlen)
+{
+	char *pw = NULL, *gr = NULL;
+	size_t pwlen = 0, grlen = 0;
+	int r;
+	memset(out, 0, sizeof(*out));
+	if ((r = read_db(passwd_path, &pw, &pwlen, err, errlen)) < 0)
+		return r;
+	if ((r = read_db(group_path, &gr, &grlen, err, errlen)) < 0) {
+		free(pw);
+		return r;
+	}
+	r = ident_resolve_buf(spec, pw ? pw : "", pwlen, gr ? gr : "", grlen, out, err, errlen);
+	free(pw);
+	free(gr);
+	return r;
+}
+
+int ident_current(const char *passwd_path, struct ident *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	if (errlen)
+		err[0] = '\0';
+	out->uid = getuid();
+	out->gid = getgid();
+
+	int n = getgroups(0, NULL);
+	if (n < 0)
+		return fail(-errno, err, errlen, "getgroups: %s", strerror(errno));
+	if (n > 0) {
+		out->groups = calloc((size_t)n, sizeof(gid_t));
+		if (!out->groups)
+			return fail(-ENOMEM, err, errlen, "out of memory");
+		n = getgroups(n, out->groups);
+		if (n < 0) {
+			int e = errno;
+			ident_free(out);
+			return fail(-e, err, errlen, "getgroups: %s", strerror(e));
+		}
+		qsort(out->groups, (size_t)n, sizeof(gid_t), cmp_gid);
+		out->n_groups = (size_t)n;
+	}
+
+	char *pw = NULL;
+	size_t pwlen = 0;
+	int r = read_db(passwd_path, &pw, &pwlen, err, errlen);
+	if (r < 0) {
+		ident_free(out);
+		return r;
+	}
+	struct ident found = { 0 };
+	struct pw_query q = { .uid = out->uid, .out = &found };
+	r = pw ? for_each_line(pw, pwlen, match_passwd, &q) : 0;
+	free(pw);
+	if (r < 0) {
+		ident_free(&found);
+		ident_free(out);
+		return fail(r, err, errlen, "cannot read '%s': %s", passwd_path, strerror(-r));
+	}
+	if (r > 0) {
+		out->name = found.name;
+		out->home = found.home;
+		out->has_entry = true;
+	} else {
+		char num[16];
+		snprintf(num, sizeof(num), "%u", (unsigned)out->uid);
+		out->name = strdup(num);
+		out->home = strdup("/");
+		if (!out->name || !out->home) {
+			ident_free(out);
+			return fail(-ENOMEM, err, errlen, "out of memory");
+		}
+	}
+	return 0;
+}
+
+void ident_free(struct ident *id)
+{
+	free(id->groups);
+	free(id->name);
+	free(id->home);
+	memset(id, 0, sizeof(*id));
+}

@@ -1,0 +1,321 @@
+/* Init duties. Signals stay blocked from the first instruction and are read
+ * from a signalfd; once the workload exists, nothing here gives up: errors
+ * are reported and the loop goes on, because an init that exits takes the
+ * whole container with it. */
+#include "stepdown/init.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "stepdown/log.h"
+
+/* Signals the kernel raises for faults in stepdown itself: left unblocked
+ * so a bug crashes loudly instead of hanging PID 1. */
+static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS };
+
+static void supervised_set(sigset_t *set)
+{
+	sigfillset(set);
+	for (size_t i = 0; i < sizeof(fault_signals) / sizeof(fault_signals[0]); i++)
+		sigdelset(set, fault_signals[i]);
+}
+
+void init_signals_block(struct init_signals *st)
+{
+	sigset_t set;
+	supervised_set(&set);
+	sigprocmask(SIG_SETMASK, &set, &st->original_mask);
+	for (int sig = 1; sig <= PARSE_SIG_MAX; sig++) {
+		struct sigaction sa;
+		st->ignored[sig] = sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN;
+	}
+}
+
+int init_exec_status(int err)
+{
+	return err == ENOENT ? 127 : 126;
+}
+
+int init_wait_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 125;
+}
+
+/* Hand the workload what stepdown was started with: ignored signals, the
+ * original mask; then its umask, then exec. */
+static int exec_workload(const struct init_launch *l)
+{
+	if (l->has_umask)
+		umask(l->umask);
+	for (int sig = 1; sig <= PARSE_SIG_MAX; sig++)
+		if (l->signals->ignored[sig])
+			signal(sig, SIG_IGN);
+	sigprocmask(SIG_SETMASK, &l->signals->original_mask, NULL);
+	execvpe(l->argv[0], l->argv, l->envp);
+	int e = errno;
+	/* Back to stepdown's own state, in case the caller goes on. */
+	sigset_t set;
+	supervised_set(&set);
+	sigprocmask(SIG_SETMASK, &set, NULL);
+	return -e;
+}
+
+int init_exec(const struct init_launch *l)
+{
+	return exec_workload(l);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+struct supervisor {
+	const struct init_options *o;
+	int sfd;
+	pid_t child;
+	bool child_done;
+	int child_status;
+	bool pid1;
+	pid_t *termed; /* leftovers already sent SIGTERM (not PID 1 only) */
+	size_t n_termed, cap_termed;
+};
+
+/* Reap every zombie there is. Returns false once no child is left. */
+static bool reap(struct supervisor *s)
+{
+	for (;;) {
+		int status;
+		pid_t p = waitpid(-1, &status, WNOHANG);
+		if (p > 0) {
+			if (p == s->child) {
+				s->child_done = true;
+				s->child_status = status;
+			}
+			continue;
+		}
+		if (p == 0)
+			return true;
+		if (errno == EINTR)
+			continue;
+		if (errno != ECHILD)
+			log_warn("waitpid: %s", strerror(errno));
+		return false;
+	}
+}
+
+static void forward(struct supervisor *s, int sig)
+{
+	int to = s->o->rewrite && s->o->rewrite[sig] ? s->o->rewrite[sig] : sig;
+	pid_t target = s->o->signal_group ? -s->child : s->child;
+	if (kill(target, to) < 0 && errno != ESRCH)
+		log_warn("cannot forward signal %d to %d: %s", to, (int)target, strerror(errno));
+}
+
+/* Parent pid of pid, from /proc/PID/stat; -1 when unreadable. */
+static pid_t parent_of(const char *pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	char *paren = strrchr(buf, ')');
+	char state;
+	int ppid;
+	if (!paren || sscanf(paren + 1, " %c %d", &state, &ppid) != 2)
+		return -1;
+	return ppid;
+}
+
+static bool already_termed(struct supervisor *s, pid_t pid)
+{
+	for (size_t i = 0; i < s->n_termed; i++)
+		if (s->termed[i] == pid)
+			return true;
+	if (s->n_termed == s->cap_termed) {
+		size_t cap = s->cap_termed ? s->cap_termed * 2 : 32;
+		pid_t *t = realloc(s->termed, cap * sizeof(*t));
+		if (!t)
+			return false; /* a second TERM is better than none */
+		s->termed = t;
+		s->cap_termed = cap;
+	}
+	s->termed[s->n_termed++] = pid;
+	return false;
+}
+
+/* Send sig to every process left. As PID 1 that is everyone else in the
+ * PID namespace (kill(-1) never hits init itself). As a subreaper it is
+ * our direct children, found in /proc; their own children come to us when
+ * they die and are signalled on a later call. SIGTERM goes once to each. */
+static void signal_leftovers(struct supervisor *s, int sig)
+{
+	if (s->pid1) {
+		if (kill(-1, sig) < 0 && errno != ESRCH)
+			log_warn("cannot signal leftover processes: %s", strerror(errno));
+		return;
+	}
+	pid_t self = getpid();
+	DIR *d = opendir("/proc");
+	if (!d) {
+		log_warn("cannot list /proc to find leftover processes: %s", strerror(errno));
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9' || parent_of(e->d_name) != self)
+			continue;
+		pid_t pid = (pid_t)atoi(e->d_name);
+		if (sig == SIGTERM && already_termed(s, pid))
+			continue;
+		kill(pid, sig);
+	}
+	closedir(d);
+}
+
+/* Read one signal; -1 on timeout or error. timeout_ms < 0 waits forever. */
+static int next_signal(int sfd, int timeout_ms)
+{
+	struct pollfd p = { .fd = sfd, .events = POLLIN };
+	int r = poll(&p, 1, timeout_ms);
+	if (r <= 0) {
+		if (r < 0 && errno != EINTR)
+			log_warn("poll: %s", strerror(errno));
+		return -1;
+	}
+	struct signalfd_siginfo si;
+	ssize_t n = read(sfd, &si, sizeof(si));
+	if (n != (ssize_t)sizeof(si)) {
+		if (n < 0 && errno != EINTR && errno != EAGAIN)
+			log_warn("reading signals: %s", strerror(errno));
+		return -1;
+	}
+	return (int)si.ssi_signo;
+}
+
+/* The workload has ended: TERM to what is left, KILL at the deadline,
+ * return once nothing is left. */
+static void drain(struct supervisor *s)
+{
+	if (!reap(s))
+		return;
+	uint64_t deadline = now_ms() + (uint64_t)s->o->grace * 1000;
+	bool killed = s->o->grace == 0;
+	if (killed)
+		signal_leftovers(s, SIGKILL);
+	else
+		signal_leftovers(s, SIGTERM);
+	while (reap(s)) {
+		if (!killed) {
+			uint64_t now = now_ms();
+			if (now >= deadline) {
+				log_notice("grace period of %u s is over; killing what is left",
+					   s->o->grace);
+				killed = true;
+			} else {
+				if (!s->pid1)
+					signal_leftovers(s, SIGTERM);
+				/* Other signals now have nobody to go to. */
+				next_signal(s->sfd, (int)(deadline - now));
+				continue;
+			}
+		}
+		signal_leftovers(s, SIGKILL);
+		next_signal(s->sfd, s->pid1 ? -1 : 100);
+	}
+}
+
+static int spawn(struct supervisor *s, const struct init_launch *l, int *exec_errno)
+{
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	bool tty = isatty(STDIN_FILENO);
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(fds[0]);
+		close(fds[1]);
+		return -e;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		close(s->sfd);
+		setpgid(0, 0);
+		/* SIGTTOU is still blocked, so this works from the background. */
+		if (tty)
+			(void)tcsetpgrp(STDIN_FILENO, getpid());
+		int e = -exec_workload(l);
+		(void)!write(fds[1], &e, sizeof(e));
+		_exit(init_exec_status(e));
+	}
+	setpgid(pid, pid); /* both sides, so neither races the other */
+	close(fds[1]);
+	int e = 0;
+	ssize_t n;
+	do
+		n = read(fds[0], &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	close(fds[0]);
+	if (n == (ssize_t)sizeof(e))
+		*exec_errno = e;
+	s->child = pid;
+	return 0;
+}
+
+int init_supervise(const struct init_launch *l, const struct init_options *o, int *exec_errno)
+{
+	struct supervisor s = { .o = o, .pid1 = getpid() == 1 };
+	sigset_t set;
+	supervised_set(&set);
+	*exec_errno = 0;
+
+	s.sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (s.sfd < 0)
+		return -errno;
+	/* Inherited SIG_IGN for SIGCHLD would make the kernel reap for us and
+	 * hide the workload's status; the workload gets it back at exec. */
+	if (l->signals->ignored[SIGCHLD])
+		signal(SIGCHLD, SIG_DFL);
+
+	int r = spawn(&s, l, exec_errno);
+	if (r < 0) {
+		close(s.sfd);
+		return r;
+	}
+	if (chdir("/") < 0)
+		log_warn("cannot leave the working directory: %s", strerror(errno));
+
+	while (!s.child_done) {
+		int sig = next_signal(s.sfd, -1);
+		if (sig == SIGCHLD)
+			reap(&s);
+		else if (sig > 0)
+			forward(&s, sig);
+	}
+	drain(&s);
+	free(s.termed);
+	close(s.sfd);
+	return init_wait_status(s.child_status);
+}

@@ -1,0 +1,250 @@
+/* stepdown: the phases of a start, in order. The only place that reports
+ * fatal errors and picks exit codes. */
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "stepdown/config.h"
+#include "stepdown/env.h"
+#include "stepdown/ident.h"
+#include "stepdown/init.h"
+#include "stepdown/log.h"
+#include "stepdown/plan.h"
+#include "stepdown/priv.h"
+
+#define EXIT_STEPDOWN_FAILED 125
+#define PASSWD_FILE "/etc/passwd"
+#define GROUP_FILE "/etc/group"
+
+static struct init_signals start_signals;
+
+/* Phase 1 runs before anything else in the process, libcap-ng's own
+ * constructor included: no signal can be lost or act during setup. */
+__attribute__((constructor(101))) static void block_signals_first(void)
+{
+	init_signals_block(&start_signals);
+}
+
+static double elapsed_ms(const struct timespec *since)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - since->tv_sec) * 1e3 +
+	       (double)(now.tv_nsec - since->tv_nsec) / 1e6;
+}
+
+/* Root must be able to give up everything: switch ids and clear the
+ * bounding set. Returns the missing capability names, or NULL. */
+static const char *missing_root_caps(void)
+{
+	struct priv_caps c;
+	if (priv_read_caps(&c) < 0)
+		return "SETUID, SETGID and SETPCAP (capabilities unreadable)";
+	bool uid = c.effective & (UINT64_C(1) << CAP_SETUID);
+	bool gid = c.effective & (UINT64_C(1) << CAP_SETGID);
+	bool pcap = c.effective & (UINT64_C(1) << CAP_SETPCAP);
+	if (uid && gid && pcap)
+		return NULL;
+	static char buf[64];
+	snprintf(buf, sizeof(buf), "%s%s%s", uid ? "" : " SETUID", gid ? "" : " SETGID",
+		 pcap ? "" : " SETPCAP");
+	return buf + 1;
+}
+
+/* Who the workload runs as. Returns 0 or an exit code. */
+static int resolve_identity(const struct config *cfg, bool *switching, struct ident *id)
+{
+	char err[512];
+	int r;
+
+	if (geteuid() != 0) {
+		*switching = false;
+		if ((r = ident_current(PASSWD_FILE, id, err, sizeof(err))) < 0) {
+			log_error("%s", err);
+			return EXIT_STEPDOWN_FAILED;
+		}
+		if (cfg->user) {
+			struct ident wanted;
+			if (ident_resolve(cfg->user, PASSWD_FILE, GROUP_FILE, &wanted, err,
+					  sizeof(err)) < 0) {
+				log_error("%s", err);
+				return EXIT_STEPDOWN_FAILED;
+			}
+			if (wanted.uid != id->uid || wanted.gid != id->gid)
+				log_notice("started as uid %u gid %u, not root: running as is, not as "
+					   "'%s' (uid %u gid %u)",
+					   (unsigned)id->uid, (unsigned)id->gid, cfg->user,
+					   (unsigned)wanted.uid, (unsigned)wanted.gid);
+			ident_free(&wanted);
+		} else {
+			log_notice("started as uid %u gid %u, not root: identity kept",
+				   (unsigned)id->uid, (unsigned)id->gid);
+		}
+		return 0;
+	}
+
+	*switching = true;
+	if (!cfg->user) {
+		log_error("started as root with no user to become; give --user USER "
+			  "(or STEPDOWN_USER)");
+		return EXIT_STEPDOWN_FAILED;
+	}
+	if ((r = ident_resolve(cfg->user, PASSWD_FILE, GROUP_FILE, id, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		return EXIT_STEPDOWN_FAILED;
+	}
+	const char *missing = missing_root_caps();
+	if (missing && !cfg->dry_run) {
+		log_error("started as root without the capabilities needed to drop root for good "
+			  "(missing: %s); run the container with --cap-add for each",
+			  missing);
+		ident_free(id);
+		return EXIT_STEPDOWN_FAILED;
+	}
+	return 0;
+}
+
+/* HOME for the workload. Not switching, an unwritable HOME moves to /tmp. */
+static const char *choose_home(const struct config *cfg, bool switching, const struct ident *id,
+			       char *const envp[])
+{
+	if (cfg->home)
+		return cfg->home;
+	if (switching || id->has_entry)
+		return id->home;
+	const char *home = env_lookup(envp, "HOME");
+	return home && *home ? home : id->home;
+}
+
+static int drop_privileges(const struct config *cfg, bool switching, const struct ident *id)
+{
+	const char *step = "";
+	char err[512];
+	uint64_t kept = cfg->keep_caps;
+	bool strict_bounding = true;
+	int r = switching ? priv_drop(id, kept, &step)
+			  : priv_shed(cfg->keep_caps, &kept, &strict_bounding, &step);
+	if (r < 0) {
+		log_error("cannot drop privileges: %s: %s", step, strerror(-r));
+		return EXIT_STEPDOWN_FAILED;
+	}
+	if (!switching && kept != cfg->keep_caps) {
+		char names[512];
+		priv_format_caps(cfg->keep_caps & ~kept, names, sizeof(names));
+		log_warn("--keep-cap: not held by this process, so not kept: %s", names);
+	}
+	if (priv_verify(id->uid, id->gid, id->groups, id->n_groups, kept, strict_bounding, err,
+			sizeof(err)) < 0) {
+		log_error("privilege drop not verified, refusing to run the workload: %s", err);
+		return EXIT_STEPDOWN_FAILED;
+	}
+	return 0;
+}
+
+int main(int argc, char *argv[], char *envp[])
+{
+	struct timespec start;
+	struct config cfg;
+	struct ident id;
+	char err[512];
+	bool switching;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+
+	/* Phase 2: configuration, validated before anything changes. */
+	if (config_parse(&cfg, argc, argv, envp, err, sizeof(err)) < 0) {
+		log_error("%s", err[0] ? err : "out of memory");
+		config_free(&cfg);
+		return EXIT_STEPDOWN_FAILED;
+	}
+	if (cfg.action != CONFIG_RUN) {
+		if (cfg.action == CONFIG_HELP)
+			fputs(config_usage(), stdout);
+		else
+			printf("stepdown %s\n", STEPDOWN_VERSION);
+		config_free(&cfg);
+		return fflush(stdout) == 0 ? 0 : EXIT_STEPDOWN_FAILED;
+	}
+	log_set_level((enum log_level)cfg.verbosity);
+	if (priv_check_not_setid() < 0) {
+		log_error("installed setuid or setgid (real and effective ids differ); refusing: "
+			  "install stepdown mode 0755 without the s bit");
+		return EXIT_STEPDOWN_FAILED;
+	}
+
+	/* Phase 3: identity, from /etc/passwd and /etc/group. */
+	if ((rc = resolve_identity(&cfg, &switching, &id)) != 0) {
+		config_free(&cfg);
+		return rc;
+	}
+	const char *home = choose_home(&cfg, switching, &id, envp);
+	log_info("identity: %s uid=%u gid=%u, %zu groups, HOME=%s (%.2f ms)", id.name,
+		 (unsigned)id.uid, (unsigned)id.gid, id.n_groups, home, elapsed_ms(&start));
+
+	if (cfg.dry_run) {
+		struct plan plan = { .cfg = &cfg, .id = &id, .switch_identity = switching,
+				     .home = home, .is_pid1 = getpid() == 1, .envp = envp };
+		plan_print(stdout, &plan);
+		ident_free(&id);
+		config_free(&cfg);
+		return fflush(stdout) == 0 ? 0 : EXIT_STEPDOWN_FAILED;
+	}
+
+	/* Phase 4: writable dirs. */
+	if (cfg.n_writable || cfg.user_from) {
+		log_error("--writable and --user-from are not supported by this version yet; "
+			  "nothing was changed");
+		return EXIT_STEPDOWN_FAILED;
+	}
+
+	if (getpid() != 1 && !cfg.exec_mode)
+		(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+
+	/* Phase 5: the drop, in this process, before any fork. */
+	if ((rc = drop_privileges(&cfg, switching, &id)) != 0)
+		return rc;
+	log_info("privileges dropped and verified: uid=%u gid=%u (%.2f ms)", (unsigned)id.uid,
+		 (unsigned)id.gid, elapsed_ms(&start));
+
+	if (!switching && !cfg.home && access(home, W_OK) != 0) {
+		log_notice("HOME %s is not writable by uid %u; using /tmp", home,
+			   (unsigned)id.uid);
+		home = "/tmp";
+	}
+	char **env = env_build(envp, id.name, home);
+	if (!env) {
+		log_error("out of memory building the environment");
+		return EXIT_STEPDOWN_FAILED;
+	}
+
+	/* Phase 6: run the workload. */
+	struct init_launch launch = { .argv = cfg.command, .envp = env,
+				      .has_umask = cfg.has_umask, .umask = cfg.umask,
+				      .signals = &start_signals };
+	if (cfg.exec_mode) {
+		int e = -init_exec(&launch);
+		log_error("cannot run '%s': %s", cfg.command[0], strerror(e));
+		return init_exec_status(e);
+	}
+	struct init_options opts = { .signal_group = cfg.signal_group, .rewrite = cfg.rewrite,
+				     .grace = cfg.grace };
+	int exec_errno = 0;
+	rc = init_supervise(&launch, &opts, &exec_errno);
+	if (rc < 0) {
+		log_error("cannot start the workload: %s", strerror(-rc));
+		return EXIT_STEPDOWN_FAILED;
+	}
+	if (exec_errno)
+		log_error("cannot run '%s': %s", cfg.command[0], strerror(exec_errno));
+	log_info("workload ended with status %d (%.2f ms after start)", rc, elapsed_ms(&start));
+	env_free(env);
+	ident_free(&id);
+	config_free(&cfg);
+	return rc;
+}

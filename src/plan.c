@@ -1,0 +1,112 @@
+/* --dry-run: the resolved plan, on stdout, for a person to read. */
+#include "stepdown/plan.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "stepdown/env.h"
+#include "stepdown/priv.h"
+
+/* Where execvp would find cmd: writes the path into out, or returns false. */
+static bool find_command(const char *cmd, char *const envp[], char *out, size_t len)
+{
+	if (strchr(cmd, '/')) {
+		snprintf(out, len, "%s", cmd);
+		return access(cmd, X_OK) == 0;
+	}
+	const char *path = env_lookup(envp, "PATH");
+	if (!path)
+		path = "/bin:/usr/bin";
+	while (*path) {
+		const char *colon = strchr(path, ':');
+		size_t n = colon ? (size_t)(colon - path) : strlen(path);
+		int w = snprintf(out, len, "%.*s%s%s", (int)n, path, n ? "/" : "", cmd);
+		struct stat st;
+		if (w > 0 && (size_t)w < len && stat(out, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(out, X_OK) == 0)
+			return true;
+		if (!colon)
+			break;
+		path = colon + 1;
+	}
+	return false;
+}
+
+static void print_signals(FILE *out, const struct config *cfg)
+{
+	fprintf(out, "  signals:   forwarded to the workload%s",
+		cfg->signal_group ? "'s process group" : "");
+	const char *sep = "; rewritten: ";
+	for (int sig = 1; sig < PARSE_SIG_TABLE; sig++) {
+		if (!cfg->rewrite[sig])
+			continue;
+		const char *a = parse_signal_name(sig), *b = parse_signal_name(cfg->rewrite[sig]);
+		if (a)
+			fprintf(out, "%s%s", sep, a);
+		else
+			fprintf(out, "%s%d", sep, sig);
+		if (b)
+			fprintf(out, "->%s", b);
+		else
+			fprintf(out, "->%d", cfg->rewrite[sig]);
+		sep = ", ";
+	}
+	fputc('\n', out);
+}
+
+void plan_print(FILE *out, const struct plan *p)
+{
+	const struct config *cfg = p->cfg;
+	const struct ident *id = p->id;
+	char caps[1024];
+
+	fprintf(out, "stepdown %s plan (dry run: nothing was changed)\n", STEPDOWN_VERSION);
+	fprintf(out, "  mode:      %s\n",
+		cfg->exec_mode ? "exec in place, no supervision"
+		: p->is_pid1   ? "supervise as PID 1"
+			       : "supervise as a child subreaper (not PID 1)");
+	if (p->switch_identity)
+		fprintf(out, "  switch:    from uid %u to uid %u, for good\n", (unsigned)geteuid(),
+			(unsigned)id->uid);
+	else
+		fprintf(out, "  switch:    none: started as uid %u (not root), identity kept\n",
+			(unsigned)id->uid);
+	fprintf(out, "  user:      %s uid=%u gid=%u%s\n", id->name, (unsigned)id->uid,
+		(unsigned)id->gid, id->has_entry ? "" : " (no passwd entry)");
+	fprintf(out, "  groups:    ");
+	for (size_t i = 0; i < id->n_groups; i++)
+		fprintf(out, "%s%u", i ? "," : "", (unsigned)id->groups[i]);
+	fprintf(out, "%s\n", id->n_groups ? "" : "none");
+	fprintf(out, "  HOME:      %s\n", p->home);
+	if (cfg->has_umask)
+		fprintf(out, "  umask:     %04o\n", (unsigned)cfg->umask);
+	else
+		fprintf(out, "  umask:     inherited\n");
+	priv_format_caps(cfg->keep_caps, caps, sizeof(caps));
+	fprintf(out, "  caps kept: %s (every other capability dropped, bounding set included)\n",
+		caps);
+	fprintf(out, "  no_new_privs: set\n");
+	print_signals(out, cfg);
+	fprintf(out, "  grace:     %u s between TERM and KILL for leftover processes\n",
+		cfg->grace);
+	for (size_t i = 0; i < cfg->n_writable; i++) {
+		struct stat st;
+		bool exists = lstat(cfg->writable[i], &st) == 0;
+		fprintf(out, "  writable:  %s (%s; the ownership walk is not in this version)\n",
+			cfg->writable[i], exists ? "exists" : "missing");
+	}
+	if (cfg->user_from)
+		fprintf(out, "  user-from: %s (not in this version)\n", cfg->user_from);
+	fprintf(out, "  command:  ");
+	for (size_t i = 0; cfg->command[i]; i++)
+		fprintf(out, " %s", cfg->command[i]);
+	char where[PATH_MAX];
+	if (find_command(cfg->command[0], p->envp, where, sizeof(where)))
+		fprintf(out, "\n  found:     %s\n", where);
+	else
+		fprintf(out, "\n  found:     no: '%s' is not an executable on PATH (exit 127)\n",
+			cfg->command[0]);
+}

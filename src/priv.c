@@ -1,0 +1,324 @@
+/* The privilege drop and its verification. The drop follows libcap-ng's
+ * capng_change_id() order (bounding set while we still hold CAP_SETPCAP,
+ * then groups, gid, uid with KEEPCAPS only when capabilities are kept, then
+ * the capability sets), but sets the supplementary groups resolved from
+ * /etc/group by ident.c instead of calling initgroups() (NSS). The
+ * verification reads everything back with raw syscalls, independently of
+ * libcap-ng, and tries to regain root. */
+#include "stepdown/priv.h"
+
+#include <cap-ng.h>
+#include <errno.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "stepdown/ident.h"
+
+#define BIT(n) (UINT64_C(1) << (n))
+
+int priv_check_not_setid(void)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
+		return -errno;
+	if (ru != eu || ru != su || rg != eg || rg != sg)
+		return -EPERM;
+	return 0;
+}
+
+int priv_last_cap(void)
+{
+	/* PR_CAPBSET_READ fails with EINVAL past the kernel's last capability. */
+	int last = -1;
+	for (int c = 0; c < 64; c++) {
+		if (prctl(PR_CAPBSET_READ, (unsigned long)c, 0, 0, 0) < 0)
+			break;
+		last = c;
+	}
+	return last;
+}
+
+int priv_read_caps(struct priv_caps *caps)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[2];
+	memset(caps, 0, sizeof(*caps));
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return -errno;
+	caps->effective = data[0].effective | (uint64_t)data[1].effective << 32;
+	caps->permitted = data[0].permitted | (uint64_t)data[1].permitted << 32;
+	caps->inheritable = data[0].inheritable | (uint64_t)data[1].inheritable << 32;
+	int last = priv_last_cap();
+	for (int c = 0; c <= last; c++) {
+		int b = prctl(PR_CAPBSET_READ, (unsigned long)c, 0, 0, 0);
+		if (b < 0)
+			return -errno;
+		if (b)
+			caps->bounding |= BIT(c);
+		int a = prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, (unsigned long)c, 0, 0);
+		if (a < 0)
+			return -errno;
+		if (a)
+			caps->ambient |= BIT(c);
+	}
+	return 0;
+}
+
+bool priv_can_switch(void)
+{
+	struct priv_caps c;
+	if (priv_read_caps(&c) < 0)
+		return false;
+	return (c.effective & BIT(CAP_SETUID)) && (c.effective & BIT(CAP_SETGID));
+}
+
+void priv_format_caps(uint64_t mask, char *buf, size_t len)
+{
+	size_t used = 0;
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (unsigned c = 0; c < 64; c++) {
+		if (!(mask & BIT(c)))
+			continue;
+		const char *name = capng_capability_to_name(c);
+		char num[16];
+		if (!name) {
+			snprintf(num, sizeof(num), "%u", c);
+			name = num;
+		}
+		int n = snprintf(buf + used, len - used, "%s%s", used ? "," : "", name);
+		if (n < 0 || (size_t)n >= len - used)
+			return;
+		used += (size_t)n;
+	}
+	if (used == 0)
+		snprintf(buf, len, "none");
+}
+
+/* Load keep_caps (limited to the caps in `limit`) into libcap-ng's state
+ * for the selected sets. */
+static void stage_caps(uint64_t keep, capng_type_t types)
+{
+	for (unsigned c = 0; c < 64; c++)
+		if (keep & BIT(c))
+			capng_update(CAPNG_ADD, types, c);
+}
+
+static int set_ambient(uint64_t keep, const char **step)
+{
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) {
+		*step = "clear the ambient capability set";
+		return -errno;
+	}
+	for (unsigned c = 0; c < 64; c++) {
+		if (!(keep & BIT(c)))
+			continue;
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)c, 0, 0) < 0) {
+			*step = "raise a kept capability in the ambient set";
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+/* Effective, permitted and inheritable to exactly keep, then ambient. */
+static int apply_caps(uint64_t keep, const char **step)
+{
+	capng_clear(CAPNG_SELECT_CAPS);
+	stage_caps(keep, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE);
+	if (capng_apply(CAPNG_SELECT_CAPS) < 0) {
+		*step = "set the effective, permitted and inheritable capabilities";
+		return errno ? -errno : -EPERM;
+	}
+	return set_ambient(keep, step);
+}
+
+static int set_no_new_privs(const char **step)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		*step = "set no_new_privs";
+		return -errno;
+	}
+	return 0;
+}
+
+int priv_drop(const struct ident *id, uint64_t keep, const char **step)
+{
+	*step = "read the current capabilities";
+	if (capng_get_caps_process() < 0)
+		return -EPERM;
+
+	/* 1. Bounding set, while CAP_SETPCAP is still ours. */
+	capng_clear(CAPNG_SELECT_BOUNDS);
+	stage_caps(keep, CAPNG_BOUNDING_SET);
+	if (capng_apply(CAPNG_SELECT_BOUNDS) < 0) {
+		*step = "clear the bounding set";
+		return errno ? -errno : -EPERM;
+	}
+	/* 2. Supplementary groups, then 3. all three gids. */
+	if (setgroups(id->n_groups, id->groups) < 0) {
+		*step = "setgroups";
+		return -errno;
+	}
+	if (setresgid(id->gid, id->gid, id->gid) < 0) {
+		*step = "setresgid";
+		return -errno;
+	}
+	/* 4. All three uids; permitted capabilities survive only if kept. */
+	if (keep && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) {
+		*step = "set keepcaps";
+		return -errno;
+	}
+	if (setresuid(id->uid, id->uid, id->uid) < 0) {
+		*step = "setresuid";
+		return -errno;
+	}
+	if (keep && prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) {
+		*step = "clear keepcaps";
+		return -errno;
+	}
+	/* 5. Capability sets, 6. no_new_privs. */
+	int r = apply_caps(keep, step);
+	if (r < 0)
+		return r;
+	return set_no_new_privs(step);
+}
+
+int priv_shed(uint64_t keep, uint64_t *kept, bool *bounding_cleared, const char **step)
+{
+	struct priv_caps c;
+	int r = priv_read_caps(&c);
+	if (r < 0) {
+		*step = "read the current capabilities";
+		return r;
+	}
+	uint64_t held = keep & c.permitted;
+	*kept = held;
+	/* Only a holder of CAP_SETPCAP may shrink the bounding set. */
+	*bounding_cleared = c.effective & BIT(CAP_SETPCAP);
+	if (*bounding_cleared) {
+		for (int cap = 0; cap <= priv_last_cap(); cap++) {
+			if ((c.bounding & BIT(cap)) && !(held & BIT(cap)) &&
+			    prctl(PR_CAPBSET_DROP, (unsigned long)cap, 0, 0, 0) < 0) {
+				*step = "drop from the bounding set";
+				return -errno;
+			}
+		}
+	}
+	if (capng_get_caps_process() < 0) {
+		*step = "read the current capabilities";
+		return -EPERM;
+	}
+	r = apply_caps(held, step);
+	if (r < 0)
+		return r;
+	return set_no_new_privs(step);
+}
+
+__attribute__((format(printf, 3, 4)))
+static int mismatch(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EPERM;
+}
+
+static int cmp_gid(const void *a, const void *b)
+{
+	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Is the kernel's group list the same set as the expected one? */
+static int verify_groups(const gid_t *want, size_t n_want, char *err, size_t errlen)
+{
+	int n = getgroups(0, NULL);
+	if (n < 0)
+		return mismatch(err, errlen, "cannot read the groups back: %s", strerror(errno));
+	gid_t *have = calloc((size_t)n + 1, sizeof(gid_t));
+	gid_t *exp = calloc(n_want + 1, sizeof(gid_t));
+	int r = 0;
+	if (!have || !exp) {
+		r = mismatch(err, errlen, "out of memory while verifying groups");
+		goto out;
+	}
+	n = getgroups(n, have);
+	if (n < 0) {
+		r = mismatch(err, errlen, "cannot read the groups back: %s", strerror(errno));
+		goto out;
+	}
+	memcpy(exp, want, n_want * sizeof(gid_t));
+	qsort(have, (size_t)n, sizeof(gid_t), cmp_gid);
+	qsort(exp, n_want, sizeof(gid_t), cmp_gid);
+	size_t m = 0;
+	for (size_t i = 0; i < (size_t)n; i++)
+		if (i == 0 || have[i] != have[i - 1])
+			have[m++] = have[i];
+	if (m != n_want || memcmp(have, exp, m * sizeof(gid_t)) != 0)
+		r = mismatch(err, errlen,
+			     "supplementary groups are not the expected set (%zu held, %zu expected)",
+			     m, n_want);
+out:
+	free(have);
+	free(exp);
+	return r;
+}
+
+int priv_verify(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups, uint64_t keep,
+		bool strict_bounding, char *err, size_t errlen)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
+		return mismatch(err, errlen, "cannot read the ids back: %s", strerror(errno));
+	if (ru != uid || eu != uid || su != uid)
+		return mismatch(err, errlen, "uids are %u/%u/%u, expected %u", (unsigned)ru,
+				(unsigned)eu, (unsigned)su, (unsigned)uid);
+	if (rg != gid || eg != gid || sg != gid)
+		return mismatch(err, errlen, "gids are %u/%u/%u, expected %u", (unsigned)rg,
+				(unsigned)eg, (unsigned)sg, (unsigned)gid);
+	int r = verify_groups(groups, n_groups, err, errlen);
+	if (r < 0)
+		return r;
+
+	struct priv_caps c;
+	if ((r = priv_read_caps(&c)) < 0)
+		return mismatch(err, errlen, "cannot read the capabilities back: %s",
+				strerror(-r));
+	/* Nothing beyond keep anywhere; and what is kept must be usable. */
+	uint64_t extra = (c.effective | c.permitted | c.inheritable | c.ambient) & ~keep;
+	if (strict_bounding)
+		extra |= c.bounding & ~keep;
+	if (extra) {
+		char names[512];
+		priv_format_caps(extra, names, sizeof(names));
+		return mismatch(err, errlen, "capabilities still held: %s", names);
+	}
+	if (c.effective != keep || c.permitted != keep || c.ambient != keep) {
+		char names[512];
+		priv_format_caps(keep & ~(c.effective & c.permitted & c.ambient), names,
+				 sizeof(names));
+		return mismatch(err, errlen, "kept capabilities not in place: %s", names);
+	}
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+		return mismatch(err, errlen, "no_new_privs is not set");
+	if (prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0) != 0)
+		return mismatch(err, errlen, "keepcaps is still set");
+	/* The real test: root must be out of reach. */
+	if (uid != 0 && setuid(0) == 0)
+		return mismatch(err, errlen, "setuid(0) succeeded: root is still reachable");
+	if (gid != 0 && setgid(0) == 0)
+		return mismatch(err, errlen, "setgid(0) succeeded: gid 0 is still reachable");
+	return 0;
+}
