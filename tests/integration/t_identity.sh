@@ -1,0 +1,70 @@
+#!/bin/bash
+# The workload and PID 1 itself run as the target user, for good: all four
+# uid and gid fields, the group set, every capability set and no_new_privs,
+# read from /proc/<pid>/status, not from what stepdown says.
+. "$(dirname "$0")/lib.sh"
+require_root
+make_fixture
+
+snap='cat /proc/self/status > "$0/work.status"; cat /proc/1/status > "$0/pid1.status";
+      echo "$HOME|$USER|$LOGNAME|${STEPDOWN_USER-unset}" > "$0/env"; pwd > "$0/cwd"; umask > "$0/umask"'
+
+check_status() { # WHO FILE UID GID GROUPS
+  expect_eq "$1 Uid (real, effective, saved, fs)" "$3 $3 $3 $3" "$(status_field "$2" Uid | tr -s '\t ' ' ')"
+  expect_eq "$1 Gid (real, effective, saved, fs)" "$4 $4 $4 $4" "$(status_field "$2" Gid | tr -s '\t ' ' ')"
+  expect_eq "$1 Groups" "$5" "$(status_field "$2" Groups | xargs)"
+  for cap in CapInh CapPrm CapEff CapBnd CapAmb; do
+    expect_eq "$1 $cap" 0000000000000000 "$(status_field "$2" $cap)"
+  done
+  expect_eq "$1 NoNewPrivs" 1 "$(status_field "$2" NoNewPrivs)"
+}
+
+# A named user: primary group plus /etc/group memberships.
+(cd "$T/home" && STEPDOWN_USER=ignored in_ns "$STEPDOWN" -u app -- /bin/sh -c "$snap" "$T/out")
+expect_eq "exit status" 0 "$?"
+check_status workload "$T/out/work.status" 1000 1000 "29 44 1000"
+check_status "PID 1" "$T/out/pid1.status" 1000 1000 "29 44 1000"
+expect_eq "HOME/USER/LOGNAME set, STEPDOWN_* removed" "/home/app|app|app|unset" "$(cat "$T/out/env")"
+expect_eq "workload keeps the starting directory" "$T/home" "$(cat "$T/out/cwd")"
+rm -f "$T/out"/*
+
+# A numeric uid with no passwd entry: gid = uid, no supplementary groups.
+in_ns "$STEPDOWN" -u 4242 -- /bin/sh -c "$snap" "$T/out"
+expect_eq "exit status (numeric uid)" 0 "$?"
+check_status "workload (numeric uid)" "$T/out/work.status" 4242 4242 ""
+check_status "PID 1 (numeric uid)" "$T/out/pid1.status" 4242 4242 ""
+expect_eq "HOME=/ and USER=uid without an entry" "/|4242|4242|unset" "$(cat "$T/out/env")"
+rm -f "$T/out"/*
+
+# A numeric uid that has an entry takes the entry; USER:GROUP overrides the gid.
+in_ns "$STEPDOWN" -u 1000:staff --umask 0027 --home /tmp -- /bin/sh -c "$snap" "$T/out"
+expect_eq "exit status (uid:group)" 0 "$?"
+check_status "workload (1000:staff)" "$T/out/work.status" 1000 50 "29 44 50"
+expect_eq "--home and USER from the entry" "/tmp|app|app|unset" "$(cat "$T/out/env")"
+expect_eq "--umask" 0027 "$(cat "$T/out/umask")"
+rm -f "$T/out"/*
+
+# Environment twins: STEPDOWN_USER and STEPDOWN_UMASK when no option is given.
+STEPDOWN_USER=other STEPDOWN_UMASK=077 in_ns "$STEPDOWN" -- /bin/sh -c "$snap" "$T/out"
+expect_eq "exit status (env twins)" 0 "$?"
+check_status "workload (STEPDOWN_USER=other)" "$T/out/work.status" 1001 1001 "44 50 1001"
+expect_eq "STEPDOWN_UMASK" 0077 "$(cat "$T/out/umask")"
+rm -f "$T/out"/*
+
+# The workload cannot get root back: setuid binaries are inert (no_new_privs).
+cp /bin/sh "$T/rootsh" && chmod 4755 "$T/rootsh"
+out=$(in_ns "$STEPDOWN" -u app -- "$T/rootsh" -p -c 'id -u' 2>&1)
+expect_eq "a setuid-root shell stays uid 1000" 1000 "$out"
+
+# PID 1's working directory is / (it holds no directory busy).
+(cd "$T/home" && in_ns "$STEPDOWN" -u app -- /bin/sh -c 'sleep 5' ) &
+sleep 1
+pid1=$(pgrep -f -x "$STEPDOWN -u app -- /bin/sh -c sleep 5" | head -1)
+if [ -n "$pid1" ]; then
+  expect_eq "PID 1 cwd is /" / "$(readlink /proc/$pid1/cwd)"
+  kill -TERM "$pid1"
+else
+  fail "could not find stepdown's host pid"
+fi
+wait
+finish
