@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "stepdown/log.h"
+#include "stepdown/path.h"
 
 /* Signals the kernel raises for faults in stepdown itself: left unblocked
  * so a bug crashes loudly instead of hanging PID 1. */
@@ -66,8 +67,7 @@ static int exec_workload(const struct init_launch *l)
 		if (l->signals->ignored[sig])
 			signal(sig, SIG_IGN);
 	sigprocmask(SIG_SETMASK, &l->signals->original_mask, NULL);
-	execvpe(l->argv[0], l->argv, l->envp);
-	int e = errno;
+	int e = -path_exec(l->argv[0], l->argv, l->envp);
 	/* Back to stepdown's own state, in case the caller goes on. */
 	sigset_t set;
 	supervised_set(&set);

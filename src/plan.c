@@ -8,30 +8,17 @@
 #include <unistd.h>
 
 #include "stepdown/env.h"
+#include "stepdown/path.h"
 #include "stepdown/priv.h"
 
-/* Where execvp would find cmd: writes the path into out, or returns false. */
+/* Where the exec would find cmd: writes the path into out, or returns false. */
 static bool find_command(const char *cmd, char *const envp[], char *out, size_t len)
 {
-	if (strchr(cmd, '/')) {
-		snprintf(out, len, "%s", cmd);
-		return access(cmd, X_OK) == 0;
-	}
-	const char *path = env_lookup(envp, "PATH");
-	if (!path)
-		path = "/bin:/usr/bin";
-	while (*path) {
-		const char *colon = strchr(path, ':');
-		size_t n = colon ? (size_t)(colon - path) : strlen(path);
-		int w = snprintf(out, len, "%.*s%s%s", (int)n, path, n ? "/" : "", cmd);
-		struct stat st;
-		if (w > 0 && (size_t)w < len && stat(out, &st) == 0 && S_ISREG(st.st_mode) &&
-		    access(out, X_OK) == 0)
+	const char *cursor = strchr(cmd, '/') ? NULL : env_lookup(envp, "PATH");
+	struct stat st;
+	while (path_next(cmd, &cursor, out, len))
+		if (stat(out, &st) == 0 && S_ISREG(st.st_mode) && access(out, X_OK) == 0)
 			return true;
-		if (!colon)
-			break;
-		path = colon + 1;
-	}
 	return false;
 }
 
