@@ -55,6 +55,7 @@ GR
 # passwd/group in place; CMD is exec'd so it is PID 1. Extra unshare flags
 # can be given in UNSHARE_FLAGS (e.g. -n).
 in_ns() {
+  timeout -k 5 "${NS_TIMEOUT:-120}" \
   unshare -m -fp --mount-proc ${UNSHARE_FLAGS:-} --kill-child -- /bin/sh -c '
     mount --bind "$0/etc/passwd" /etc/passwd &&
     mount --bind "$0/etc/group" /etc/group &&
