@@ -1,0 +1,772 @@
+/* Unit tests for src/config.c: argv + STEPDOWN_* environment -> struct config.
+ *
+ * Table-driven. The refused inputs come first: each must give exactly -EINVAL
+ * with a non-empty message (naming the option or variable where the contract
+ * says so). Each accepted input is compared field by field with a complete
+ * expected configuration, so a value that leaks into the wrong field fails
+ * too. Every call also checks that argv was left exactly as it was and that
+ * cfg->command is the tail of argv itself, and every test calls config_free. */
+#include <check.h>
+#include <errno.h>
+#include <linux/capability.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "stepdown/config.h"
+#include "stepdown/parse.h"
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_ARGS 24
+#define MAX_ENV 8
+#define MAX_LIST 6
+#define ERR_LEN 512
+
+#define BIT(n) (UINT64_C(1) << (n))
+
+/* A command line and an environment, both NULL-terminated, held in writable
+ * copies (argv as main() receives it) with a snapshot to detect changes. */
+struct call {
+	int argc;
+	char *argv[MAX_ARGS + 1];
+	char *argv_orig_ptr[MAX_ARGS + 1];
+	char *argv_orig_str[MAX_ARGS + 1];
+	char *envp[MAX_ENV + 1];
+	struct config cfg;
+	char err[ERR_LEN];
+	int rc;
+};
+
+static char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	ck_assert_ptr_nonnull(p);
+	return p;
+}
+
+static void call_run(struct call *c, const char *const *args, const char *const *env)
+{
+	memset(c, 0, sizeof(*c));
+	c->argc = 0;
+	for (; args[c->argc]; c->argc++) {
+		ck_assert_int_lt(c->argc, MAX_ARGS);
+		c->argv[c->argc] = xstrdup(args[c->argc]);
+		c->argv_orig_ptr[c->argc] = c->argv[c->argc];
+		c->argv_orig_str[c->argc] = xstrdup(args[c->argc]);
+	}
+	c->argv[c->argc] = NULL;
+	for (int i = 0; env && env[i]; i++) {
+		ck_assert_int_lt(i, MAX_ENV);
+		c->envp[i] = xstrdup(env[i]);
+	}
+	c->rc = config_parse(&c->cfg, c->argc, c->argv, c->envp, c->err, sizeof(c->err));
+}
+
+/* argv is not modified: same pointers in the same order, same bytes. */
+static void call_check_argv(const struct call *c)
+{
+	ck_assert_msg(c->argv[c->argc] == NULL, "argv[argc] no longer NULL");
+	for (int i = 0; i < c->argc; i++) {
+		ck_assert_msg(c->argv[i] == c->argv_orig_ptr[i], "argv[%d] was moved (now \"%s\")", i,
+			      c->argv[i] ? c->argv[i] : "(null)");
+		ck_assert_msg(strcmp(c->argv[i], c->argv_orig_str[i]) == 0,
+			      "argv[%d] was rewritten: \"%s\", was \"%s\"", i, c->argv[i],
+			      c->argv_orig_str[i]);
+	}
+}
+
+static void call_free(struct call *c)
+{
+	config_free(&c->cfg);
+	for (int i = 0; i < c->argc; i++) {
+		free(c->argv[i]);
+		free(c->argv_orig_str[i]);
+	}
+	for (int i = 0; c->envp[i]; i++)
+		free(c->envp[i]);
+}
+
+static void describe(const char *const *args, const char *const *env, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; env && env[i] && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s ", env[i]);
+	for (int i = 0; args[i] && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "'%s' ", args[i]);
+}
+
+/* ------------------------------------------------------------ refused input */
+
+struct bad_case {
+	const char *args[MAX_ARGS + 1];
+	const char *env[MAX_ENV + 1];
+	const char *err_has; /* NULL: any non-empty message */
+};
+
+static const struct bad_case bad_cases[] = {
+	/* unknown option, missing argument */
+	{ { "stepdown", "--bogus", "sh", NULL }, { NULL }, "bogus" },
+	{ { "stepdown", "-x", "sh", NULL }, { NULL }, NULL },
+	{ { "stepdown", "-u", "app", "--bogus", "--", "sh", NULL }, { NULL }, "bogus" },
+	{ { "stepdown", "-u", NULL }, { NULL }, NULL },
+	{ { "stepdown", "--user", NULL }, { NULL }, NULL },
+	{ { "stepdown", "--grace", NULL }, { NULL }, NULL },
+	/* no command to run */
+	{ { "stepdown", NULL }, { NULL }, NULL },
+	{ { "stepdown", "-u", "app", NULL }, { NULL }, NULL },
+	{ { "stepdown", "-u", "app", "--", NULL }, { NULL }, NULL },
+	{ { "stepdown", "--dry-run", "-w", "/data", NULL }, { NULL }, NULL },
+	{ { "stepdown", NULL }, { "STEPDOWN_USER=app", NULL }, NULL },
+	/* --user "" */
+	{ { "stepdown", "--user", "", "sh", NULL }, { NULL }, "user" },
+	{ { "stepdown", "-u", "", "sh", NULL }, { NULL }, NULL },
+	/* relative paths */
+	{ { "stepdown", "--writable", "data", "sh", NULL }, { NULL }, "writable" },
+	{ { "stepdown", "--writable", "./data", "sh", NULL }, { NULL }, "writable" },
+	{ { "stepdown", "--writable", "", "sh", NULL }, { NULL }, "writable" },
+	{ { "stepdown", "-w", "/ok", "-w", "rel", "sh", NULL }, { NULL }, NULL },
+	{ { "stepdown", "--home", "home/app", "sh", NULL }, { NULL }, "home" },
+	{ { "stepdown", "--home", "", "sh", NULL }, { NULL }, "home" },
+	{ { "stepdown", "--user-from", "mnt", "sh", NULL }, { NULL }, "user-from" },
+	{ { "stepdown", "--user-from", "", "sh", NULL }, { NULL }, "user-from" },
+	/* capabilities that would hand root back, and bad names */
+	{ { "stepdown", "--keep-cap", "SETUID", "sh", NULL }, { NULL }, "keep-cap" },
+	{ { "stepdown", "--keep-cap", "SETGID", "sh", NULL }, { NULL }, "keep-cap" },
+	{ { "stepdown", "--keep-cap", "cap_setuid", "sh", NULL }, { NULL }, "keep-cap" },
+	{ { "stepdown", "--keep-cap", "CAP_SETGID", "sh", NULL }, { NULL }, "keep-cap" },
+	{ { "stepdown", "--keep-cap", "CHOWN,SETUID", "sh", NULL }, { NULL }, "keep-cap" },
+	{ { "stepdown", "--keep-cap", "CHOWN", "--keep-cap", "SETGID", "sh", NULL }, { NULL },
+	  "keep-cap" },
+	{ { "stepdown", "--keep-cap", "NOPE", "sh", NULL }, { NULL }, "keep-cap" },
+	{ { "stepdown", "--keep-cap", "CHOWN,", "sh", NULL }, { NULL }, "keep-cap" },
+	{ { "stepdown", "--keep-cap", "CHOWN,,KILL", "sh", NULL }, { NULL }, "keep-cap" },
+	{ { "stepdown", "--keep-cap", "12", "sh", NULL }, { NULL }, "keep-cap" },
+	/* -v and -q together */
+	{ { "stepdown", "-v", "-q", "sh", NULL }, { NULL }, NULL },
+	{ { "stepdown", "-q", "-v", "sh", NULL }, { NULL }, NULL },
+	{ { "stepdown", "--verbose", "--quiet", "sh", NULL }, { NULL }, NULL },
+	/* rewrites */
+	{ { "stepdown", "--rewrite", "TERM:QUIT", "--rewrite", "TERM:INT", "sh", NULL }, { NULL },
+	  "rewrite" },
+	{ { "stepdown", "--rewrite", "TERM:QUIT", "--rewrite", "SIGTERM:QUIT", "sh", NULL }, { NULL },
+	  "rewrite" },
+	{ { "stepdown", "--rewrite", "15:QUIT", "--rewrite", "term:INT", "sh", NULL }, { NULL },
+	  "rewrite" },
+	{ { "stepdown", "--rewrite", "TERM", "sh", NULL }, { NULL }, "rewrite" },
+	{ { "stepdown", "--rewrite", "TERM:", "sh", NULL }, { NULL }, "rewrite" },
+	{ { "stepdown", "--rewrite", "KILL:TERM", "sh", NULL }, { NULL }, "rewrite" },
+	{ { "stepdown", "--rewrite", "STOP:TERM", "sh", NULL }, { NULL }, "rewrite" },
+	{ { "stepdown", "--rewrite", "CHLD:TERM", "sh", NULL }, { NULL }, "rewrite" },
+	{ { "stepdown", "--rewrite", "TERM:FOO", "sh", NULL }, { NULL }, "rewrite" },
+	{ { "stepdown", "--rewrite", "TERM:0", "sh", NULL }, { NULL }, "rewrite" },
+	/* --umask, --grace */
+	{ { "stepdown", "--umask", "8", "sh", NULL }, { NULL }, "umask" },
+	{ { "stepdown", "--umask", "1777", "sh", NULL }, { NULL }, "umask" },
+	{ { "stepdown", "--umask", "00022", "sh", NULL }, { NULL }, "umask" },
+	{ { "stepdown", "--umask", "", "sh", NULL }, { NULL }, "umask" },
+	{ { "stepdown", "--umask", "u=rwx", "sh", NULL }, { NULL }, "umask" },
+	{ { "stepdown", "--grace", "1.5", "sh", NULL }, { NULL }, "grace" },
+	{ { "stepdown", "--grace", "-1", "sh", NULL }, { NULL }, "grace" },
+	{ { "stepdown", "--grace", "86401", "sh", NULL }, { NULL }, "grace" },
+	{ { "stepdown", "--grace", "", "sh", NULL }, { NULL }, "grace" },
+	{ { "stepdown", "--grace", "5s", "sh", NULL }, { NULL }, "grace" },
+	/* bad environment values, for options not on the command line */
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_USER_FROM=mnt", NULL }, "STEPDOWN_USER_FROM" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_WRITABLE=data", NULL }, "STEPDOWN_WRITABLE" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_WRITABLE=/a:b", NULL }, "STEPDOWN_WRITABLE" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_WRITABLE=/a::/b", NULL }, "STEPDOWN_WRITABLE" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_WRITABLE=/a:", NULL }, "STEPDOWN_WRITABLE" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_WRITABLE=:/a", NULL }, "STEPDOWN_WRITABLE" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_WRITABLE=:", NULL }, "STEPDOWN_WRITABLE" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_KEEP_CAPS=NOPE", NULL }, "STEPDOWN_KEEP_CAPS" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_KEEP_CAPS=SETUID", NULL }, "STEPDOWN_KEEP_CAPS" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_KEEP_CAPS=CHOWN,SETGID", NULL },
+	  "STEPDOWN_KEEP_CAPS" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_KEEP_CAPS=CHOWN,,KILL", NULL },
+	  "STEPDOWN_KEEP_CAPS" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_KEEP_CAPS=CHOWN:KILL", NULL },
+	  "STEPDOWN_KEEP_CAPS" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_HOME=home/app", NULL }, "STEPDOWN_HOME" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_UMASK=8", NULL }, "STEPDOWN_UMASK" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_UMASK=1777", NULL }, "STEPDOWN_UMASK" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_SIGNAL_GROUP=maybe", NULL },
+	  "STEPDOWN_SIGNAL_GROUP" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_REWRITE=TERM", NULL }, "STEPDOWN_REWRITE" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_REWRITE=KILL:TERM", NULL }, "STEPDOWN_REWRITE" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_REWRITE=TERM:QUIT,TERM:INT", NULL },
+	  "STEPDOWN_REWRITE" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_REWRITE=TERM:QUIT,FOO:INT", NULL },
+	  "STEPDOWN_REWRITE" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_GRACE=abc", NULL }, "STEPDOWN_GRACE" },
+	{ { "stepdown", "sh", "--help", NULL }, { "STEPDOWN_GRACE=x", NULL }, "STEPDOWN_GRACE" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_GRACE=86401", NULL }, "STEPDOWN_GRACE" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_GRACE=-1", NULL }, "STEPDOWN_GRACE" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_EXEC=2", NULL }, "STEPDOWN_EXEC" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_DRY_RUN=tru", NULL }, "STEPDOWN_DRY_RUN" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_VERBOSE=loud", NULL }, "STEPDOWN_VERBOSE" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_QUIET= yes", NULL }, "STEPDOWN_QUIET" },
+	/* a bad variable is an error even when all others are fine */
+	{ { "stepdown", "-u", "app", "sh", NULL },
+	  { "STEPDOWN_GRACE=10", "STEPDOWN_UMASK=0x1f", "STEPDOWN_HOME=/h", NULL },
+	  "STEPDOWN_UMASK" },
+	/* a bad variable for another option than the one on the command line */
+	{ { "stepdown", "--grace", "3", "sh", NULL }, { "STEPDOWN_UMASK=999", NULL },
+	  "STEPDOWN_UMASK" },
+};
+
+START_TEST(test_config_refused)
+{
+	const struct bad_case *bc = &bad_cases[_i];
+	struct call c;
+	char what[512];
+
+	describe(bc->args, bc->env, what, sizeof(what));
+	call_run(&c, bc->args, bc->env);
+	call_check_argv(&c);
+	ck_assert_msg(c.rc == -EINVAL, "%s: rc %d, want -EINVAL (err \"%s\")", what, c.rc, c.err);
+	ck_assert_msg(memchr(c.err, '\0', sizeof(c.err)) != NULL, "%s: err not terminated", what);
+	ck_assert_msg(c.err[0] != '\0', "%s: empty error message", what);
+	if (bc->err_has)
+		ck_assert_msg(strstr(c.err, bc->err_has) != NULL,
+			      "%s: message \"%s\" does not name \"%s\"", what, c.err, bc->err_has);
+	call_free(&c);
+}
+END_TEST
+
+/* ----------------------------------------------------------- accepted input */
+
+struct rw_pair {
+	int from, to; /* absolute signal numbers; from 0 ends the list */
+};
+
+struct expect {
+	enum config_action action;
+	const char *user, *user_from, *home;
+	const char *writable[MAX_LIST + 1]; /* NULL-terminated */
+	uint64_t keep_caps;
+	bool has_umask;
+	mode_t umask;
+	bool signal_group;
+	struct rw_pair rw[4];
+	bool grace_set; /* false: CONFIG_DEFAULT_GRACE */
+	unsigned grace;
+	bool exec_mode, dry_run;
+	bool verbosity_set; /* false: 1 */
+	int verbosity;
+	bool action_only; /* help/version: only the action is checked */
+	const char *cmd[MAX_LIST + 1]; /* NULL-terminated */
+};
+
+#define GRACE(n) .grace_set = true, .grace = (n)
+#define VERBOSITY(n) .verbosity_set = true, .verbosity = (n)
+#define UMASK(m) .has_umask = true, .umask = (m)
+#define CMD(...) .cmd = { __VA_ARGS__, NULL }
+#define WRITABLE(...) .writable = { __VA_ARGS__, NULL }
+
+struct ok_case {
+	const char *args[MAX_ARGS + 1];
+	const char *env[MAX_ENV + 1];
+	struct expect want;
+};
+
+static const struct ok_case ok_cases[] = {
+	/* defaults */
+	{ { "stepdown", "sh", NULL }, { NULL }, { CMD("sh") } },
+	{ { "stepdown", "--", "sh", NULL }, { NULL }, { CMD("sh") } },
+	{ { "stepdown", "sh", "-c", "exit 0", NULL }, { "PATH=/bin", "HOME=/root", NULL },
+	  { CMD("sh", "-c", "exit 0") } },
+	/* each option alone */
+	{ { "stepdown", "-u", "app", "sh", NULL }, { NULL }, { .user = "app", CMD("sh") } },
+	{ { "stepdown", "--user", "app:staff", "sh", NULL }, { NULL },
+	  { .user = "app:staff", CMD("sh") } },
+	{ { "stepdown", "--user=1000", "sh", NULL }, { NULL }, { .user = "1000", CMD("sh") } },
+	{ { "stepdown", "--user-from", "/models/out", "sh", NULL }, { NULL },
+	  { .user_from = "/models/out", CMD("sh") } },
+	{ { "stepdown", "-w", "/data", "sh", NULL }, { NULL }, { WRITABLE("/data"), CMD("sh") } },
+	{ { "stepdown", "--writable", "/data", "sh", NULL }, { NULL },
+	  { WRITABLE("/data"), CMD("sh") } },
+	{ { "stepdown", "-w", "/b", "--writable", "/a", "-w", "/c", "--writable=/d", "sh", NULL },
+	  { NULL }, { WRITABLE("/b", "/a", "/c", "/d"), CMD("sh") } },
+	{ { "stepdown", "--keep-cap", "NET_BIND_SERVICE", "sh", NULL }, { NULL },
+	  { .keep_caps = BIT(CAP_NET_BIND_SERVICE), CMD("sh") } },
+	{ { "stepdown", "--keep-cap", "cap_chown,NET_BIND_SERVICE", "sh", NULL }, { NULL },
+	  { .keep_caps = BIT(CAP_CHOWN) | BIT(CAP_NET_BIND_SERVICE), CMD("sh") } },
+	{ { "stepdown", "--keep-cap", "CHOWN", "--keep-cap", "KILL,SYS_ADMIN", "sh", NULL },
+	  { NULL }, { .keep_caps = BIT(CAP_CHOWN) | BIT(CAP_KILL) | BIT(CAP_SYS_ADMIN), CMD("sh") } },
+	{ { "stepdown", "--home", "/srv/home", "sh", NULL }, { NULL },
+	  { .home = "/srv/home", CMD("sh") } },
+	{ { "stepdown", "--umask", "027", "sh", NULL }, { NULL }, { UMASK(027), CMD("sh") } },
+	{ { "stepdown", "--umask", "0", "sh", NULL }, { NULL }, { UMASK(0), CMD("sh") } },
+	{ { "stepdown", "--umask", "777", "sh", NULL }, { NULL }, { UMASK(0777), CMD("sh") } },
+	{ { "stepdown", "--signal-group", "sh", NULL }, { NULL },
+	  { .signal_group = true, CMD("sh") } },
+	{ { "stepdown", "--rewrite", "TERM:QUIT", "sh", NULL }, { NULL },
+	  { .rw = { { SIGTERM, SIGQUIT } }, CMD("sh") } },
+	{ { "stepdown", "--rewrite", "SIGTERM:SIGQUIT", "--rewrite", "INT:TERM", "--rewrite",
+	    "WINCH:USR1", "sh", NULL },
+	  { NULL },
+	  { .rw = { { SIGTERM, SIGQUIT }, { SIGINT, SIGTERM }, { SIGWINCH, SIGUSR1 } },
+	    CMD("sh") } },
+	{ { "stepdown", "--rewrite", "TERM:KILL", "sh", NULL }, { NULL },
+	  { .rw = { { SIGTERM, SIGKILL } }, CMD("sh") } },
+	{ { "stepdown", "--grace", "30", "sh", NULL }, { NULL }, { GRACE(30), CMD("sh") } },
+	{ { "stepdown", "--grace", "0", "sh", NULL }, { NULL }, { GRACE(0), CMD("sh") } },
+	{ { "stepdown", "--grace", "86400", "sh", NULL }, { NULL }, { GRACE(86400), CMD("sh") } },
+	{ { "stepdown", "--grace=7", "sh", NULL }, { NULL }, { GRACE(7), CMD("sh") } },
+	{ { "stepdown", "--exec", "sh", NULL }, { NULL }, { .exec_mode = true, CMD("sh") } },
+	{ { "stepdown", "--dry-run", "sh", NULL }, { NULL }, { .dry_run = true, CMD("sh") } },
+	{ { "stepdown", "-v", "sh", NULL }, { NULL }, { VERBOSITY(2), CMD("sh") } },
+	{ { "stepdown", "--verbose", "sh", NULL }, { NULL }, { VERBOSITY(2), CMD("sh") } },
+	{ { "stepdown", "-q", "sh", NULL }, { NULL }, { VERBOSITY(0), CMD("sh") } },
+	{ { "stepdown", "--quiet", "sh", NULL }, { NULL }, { VERBOSITY(0), CMD("sh") } },
+	/* help and version need no command */
+	{ { "stepdown", "--help", NULL }, { NULL }, { .action = CONFIG_HELP, .action_only = true } },
+	{ { "stepdown", "-h", NULL }, { NULL }, { .action = CONFIG_HELP, .action_only = true } },
+	{ { "stepdown", "-u", "app", "--help", NULL }, { NULL },
+	  { .action = CONFIG_HELP, .action_only = true } },
+	{ { "stepdown", "--help", "-u", "app", "sh", NULL }, { NULL },
+	  { .action = CONFIG_HELP, .action_only = true } },
+	{ { "stepdown", "-w", "/data", "-h", "sh", NULL }, { NULL },
+	  { .action = CONFIG_HELP, .action_only = true } },
+	{ { "stepdown", "--version", NULL }, { NULL },
+	  { .action = CONFIG_VERSION, .action_only = true } },
+	{ { "stepdown", "-V", NULL }, { NULL }, { .action = CONFIG_VERSION, .action_only = true } },
+	/* "--" ends the options; the first non-option is the command */
+	{ { "stepdown", "-u", "app", "--", "-v", NULL }, { NULL },
+	  { .user = "app", CMD("-v") } },
+	{ { "stepdown", "-u", "app", "--", "--help", NULL }, { NULL },
+	  { .user = "app", CMD("--help") } },
+	{ { "stepdown", "-u", "app", "--", "--", "x", NULL }, { NULL },
+	  { .user = "app", CMD("--", "x") } },
+	{ { "stepdown", "-u", "app", "sh", "-c", "x", "-v", NULL }, { NULL },
+	  { .user = "app", CMD("sh", "-c", "x", "-v") } },
+	{ { "stepdown", "-u", "app", "sh", "--help", NULL }, { NULL },
+	  { .user = "app", CMD("sh", "--help") } },
+	{ { "stepdown", "-q", "sh", "-w", "rel", "--bogus", "-v", NULL }, { NULL },
+	  { VERBOSITY(0), CMD("sh", "-w", "rel", "--bogus", "-v") } },
+	{ { "stepdown", "-u", "app", "sh", "--", "-q", NULL }, { NULL },
+	  { .user = "app", CMD("sh", "--", "-q") } },
+	/* environment only */
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_USER=app", NULL }, { .user = "app", CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_USER_FROM=/mnt/out", NULL },
+	  { .user_from = "/mnt/out", CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_WRITABLE=/data", NULL },
+	  { WRITABLE("/data"), CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_WRITABLE=/b:/a:/c/d", NULL },
+	  { WRITABLE("/b", "/a", "/c/d"), CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_KEEP_CAPS=NET_BIND_SERVICE", NULL },
+	  { .keep_caps = BIT(CAP_NET_BIND_SERVICE), CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_KEEP_CAPS=CHOWN,cap_kill", NULL },
+	  { .keep_caps = BIT(CAP_CHOWN) | BIT(CAP_KILL), CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_HOME=/srv/home", NULL },
+	  { .home = "/srv/home", CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_UMASK=022", NULL }, { UMASK(022), CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_SIGNAL_GROUP=1", NULL },
+	  { .signal_group = true, CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_SIGNAL_GROUP=Yes", NULL },
+	  { .signal_group = true, CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_SIGNAL_GROUP=off", NULL }, { CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_REWRITE=TERM:QUIT", NULL },
+	  { .rw = { { SIGTERM, SIGQUIT } }, CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_REWRITE=TERM:QUIT,SIGINT:SIGTERM,hup:usr1", NULL },
+	  { .rw = { { SIGTERM, SIGQUIT }, { SIGINT, SIGTERM }, { SIGHUP, SIGUSR1 } }, CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_GRACE=10", NULL }, { GRACE(10), CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_GRACE=0", NULL }, { GRACE(0), CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_EXEC=true", NULL },
+	  { .exec_mode = true, CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_EXEC=no", NULL }, { CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_DRY_RUN=ON", NULL }, { .dry_run = true, CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_DRY_RUN=0", NULL }, { CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_VERBOSE=1", NULL }, { VERBOSITY(2), CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_VERBOSE=false", NULL }, { CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_QUIET=yes", NULL }, { VERBOSITY(0), CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_QUIET=0", NULL }, { CMD("sh") } },
+	{ { "stepdown", "sh", NULL },
+	  { "STEPDOWN_USER=app", "STEPDOWN_WRITABLE=/x:/y", "STEPDOWN_GRACE=2",
+	    "STEPDOWN_KEEP_CAPS=KILL", "STEPDOWN_DRY_RUN=1", NULL },
+	  { .user = "app", WRITABLE("/x", "/y"), GRACE(2), .keep_caps = BIT(CAP_KILL),
+	    .dry_run = true, CMD("sh") } },
+	/* a name that only starts like a variable of ours is not it */
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_USER_FROM=/mnt", NULL },
+	  { .user_from = "/mnt", CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "XSTEPDOWN_USER=app", "STEPDOWN_GRACEFUL=x", NULL },
+	  { CMD("sh") } },
+	/* an empty variable counts as not set, even where "" would be refused */
+	{ { "stepdown", "sh", NULL },
+	  { "STEPDOWN_USER=", "STEPDOWN_USER_FROM=", "STEPDOWN_WRITABLE=", "STEPDOWN_KEEP_CAPS=",
+	    "STEPDOWN_HOME=", "STEPDOWN_UMASK=", "STEPDOWN_SIGNAL_GROUP=", NULL },
+	  { CMD("sh") } },
+	{ { "stepdown", "sh", NULL },
+	  { "STEPDOWN_REWRITE=", "STEPDOWN_GRACE=", "STEPDOWN_EXEC=", "STEPDOWN_DRY_RUN=",
+	    "STEPDOWN_VERBOSE=", "STEPDOWN_QUIET=", NULL },
+	  { CMD("sh") } },
+	{ { "stepdown", "-w", "/cli", "sh", NULL }, { "STEPDOWN_WRITABLE=", NULL },
+	  { WRITABLE("/cli"), CMD("sh") } },
+	/* the command line wins: scalars */
+	{ { "stepdown", "-u", "cli", "sh", NULL }, { "STEPDOWN_USER=env", NULL },
+	  { .user = "cli", CMD("sh") } },
+	{ { "stepdown", "--grace", "3", "sh", NULL }, { "STEPDOWN_GRACE=9", NULL },
+	  { GRACE(3), CMD("sh") } },
+	{ { "stepdown", "--umask", "077", "sh", NULL }, { "STEPDOWN_UMASK=022", NULL },
+	  { UMASK(077), CMD("sh") } },
+	{ { "stepdown", "--home", "/cli", "sh", NULL }, { "STEPDOWN_HOME=/env", NULL },
+	  { .home = "/cli", CMD("sh") } },
+	{ { "stepdown", "--user-from", "/cli", "sh", NULL }, { "STEPDOWN_USER_FROM=/env", NULL },
+	  { .user_from = "/cli", CMD("sh") } },
+	/* per option: --user-from on the command line, STEPDOWN_USER from the environment */
+	{ { "stepdown", "--user-from", "/cli", "sh", NULL }, { "STEPDOWN_USER=app", NULL },
+	  { .user = "app", .user_from = "/cli", CMD("sh") } },
+	/* the command line wins: lists replace, not merge */
+	{ { "stepdown", "-w", "/cli", "sh", NULL }, { "STEPDOWN_WRITABLE=/e1:/e2", NULL },
+	  { WRITABLE("/cli"), CMD("sh") } },
+	{ { "stepdown", "--keep-cap", "CHOWN", "sh", NULL }, { "STEPDOWN_KEEP_CAPS=KILL,NET_RAW", NULL },
+	  { .keep_caps = BIT(CAP_CHOWN), CMD("sh") } },
+	{ { "stepdown", "--rewrite", "TERM:QUIT", "sh", NULL }, { "STEPDOWN_REWRITE=INT:TERM", NULL },
+	  { .rw = { { SIGTERM, SIGQUIT } }, CMD("sh") } },
+	{ { "stepdown", "--rewrite", "TERM:QUIT", "sh", NULL },
+	  { "STEPDOWN_REWRITE=TERM:INT", NULL }, { .rw = { { SIGTERM, SIGQUIT } }, CMD("sh") } },
+	/* the command line wins: booleans */
+	{ { "stepdown", "--dry-run", "sh", NULL }, { "STEPDOWN_DRY_RUN=0", NULL },
+	  { .dry_run = true, CMD("sh") } },
+	{ { "stepdown", "--exec", "sh", NULL }, { "STEPDOWN_EXEC=off", NULL },
+	  { .exec_mode = true, CMD("sh") } },
+	{ { "stepdown", "--signal-group", "sh", NULL }, { "STEPDOWN_SIGNAL_GROUP=no", NULL },
+	  { .signal_group = true, CMD("sh") } },
+	{ { "stepdown", "-v", "sh", NULL }, { "STEPDOWN_VERBOSE=0", NULL },
+	  { VERBOSITY(2), CMD("sh") } },
+	{ { "stepdown", "-q", "sh", NULL }, { "STEPDOWN_QUIET=false", NULL },
+	  { VERBOSITY(0), CMD("sh") } },
+	/* a bad variable is ignored when its option is on the command line */
+	{ { "stepdown", "-u", "app", "sh", NULL }, { "STEPDOWN_USER=", NULL },
+	  { .user = "app", CMD("sh") } },
+	{ { "stepdown", "--user-from", "/cli", "sh", NULL }, { "STEPDOWN_USER_FROM=rel", NULL },
+	  { .user_from = "/cli", CMD("sh") } },
+	{ { "stepdown", "-w", "/cli", "sh", NULL }, { "STEPDOWN_WRITABLE=/a::/b", NULL },
+	  { WRITABLE("/cli"), CMD("sh") } },
+	{ { "stepdown", "-w", "/cli", "sh", NULL }, { "STEPDOWN_WRITABLE=rel", NULL },
+	  { WRITABLE("/cli"), CMD("sh") } },
+	{ { "stepdown", "--keep-cap", "CHOWN", "sh", NULL }, { "STEPDOWN_KEEP_CAPS=SETUID", NULL },
+	  { .keep_caps = BIT(CAP_CHOWN), CMD("sh") } },
+	{ { "stepdown", "--keep-cap", "CHOWN", "sh", NULL }, { "STEPDOWN_KEEP_CAPS=NOPE", NULL },
+	  { .keep_caps = BIT(CAP_CHOWN), CMD("sh") } },
+	{ { "stepdown", "--home", "/cli", "sh", NULL }, { "STEPDOWN_HOME=rel", NULL },
+	  { .home = "/cli", CMD("sh") } },
+	{ { "stepdown", "--umask", "022", "sh", NULL }, { "STEPDOWN_UMASK=999", NULL },
+	  { UMASK(022), CMD("sh") } },
+	{ { "stepdown", "--rewrite", "TERM:QUIT", "sh", NULL },
+	  { "STEPDOWN_REWRITE=KILL:TERM", NULL }, { .rw = { { SIGTERM, SIGQUIT } }, CMD("sh") } },
+	{ { "stepdown", "--grace", "3", "sh", NULL }, { "STEPDOWN_GRACE=abc", NULL },
+	  { GRACE(3), CMD("sh") } },
+	{ { "stepdown", "--signal-group", "sh", NULL }, { "STEPDOWN_SIGNAL_GROUP=maybe", NULL },
+	  { .signal_group = true, CMD("sh") } },
+	{ { "stepdown", "--exec", "sh", NULL }, { "STEPDOWN_EXEC=2", NULL },
+	  { .exec_mode = true, CMD("sh") } },
+	{ { "stepdown", "--dry-run", "sh", NULL }, { "STEPDOWN_DRY_RUN=tru", NULL },
+	  { .dry_run = true, CMD("sh") } },
+	{ { "stepdown", "-v", "sh", NULL }, { "STEPDOWN_VERBOSE=loud", NULL },
+	  { VERBOSITY(2), CMD("sh") } },
+	{ { "stepdown", "-q", "sh", NULL }, { "STEPDOWN_QUIET=shh", NULL },
+	  { VERBOSITY(0), CMD("sh") } },
+};
+
+static void check_expect(const struct call *c, const struct expect *w, const char *what)
+{
+	const struct config *cfg = &c->cfg;
+	unsigned want_grace = w->grace_set ? w->grace : CONFIG_DEFAULT_GRACE;
+	int want_verbosity = w->verbosity_set ? w->verbosity : 1;
+	size_t n_want_writable = 0;
+	int n_cmd = 0;
+	int rw_want[PARSE_SIG_TABLE] = { 0 };
+
+#define CHECK_STR(field)                                                                        \
+	do {                                                                                    \
+		if (!w->field)                                                                  \
+			ck_assert_msg(cfg->field == NULL, "%s: " #field " = \"%s\", want NULL",  \
+				      what, cfg->field);                                        \
+		else                                                                            \
+			ck_assert_msg(cfg->field && strcmp(cfg->field, w->field) == 0,          \
+				      "%s: " #field " = \"%s\", want \"%s\"", what,             \
+				      cfg->field ? cfg->field : "(null)", w->field);            \
+	} while (0)
+
+	ck_assert_msg(cfg->action == w->action, "%s: action %d, want %d", what, (int)cfg->action,
+		      (int)w->action);
+	if (w->action_only)
+		return;
+	CHECK_STR(user);
+	CHECK_STR(user_from);
+	CHECK_STR(home);
+#undef CHECK_STR
+
+	while (w->writable[n_want_writable])
+		n_want_writable++;
+	ck_assert_msg(cfg->n_writable == n_want_writable, "%s: n_writable %zu, want %zu", what,
+		      cfg->n_writable, n_want_writable);
+	for (size_t i = 0; i < n_want_writable; i++)
+		ck_assert_msg(cfg->writable && cfg->writable[i] &&
+				      strcmp(cfg->writable[i], w->writable[i]) == 0,
+			      "%s: writable[%zu] = \"%s\", want \"%s\"", what, i,
+			      cfg->writable && cfg->writable[i] ? cfg->writable[i] : "(null)",
+			      w->writable[i]);
+
+	ck_assert_msg(cfg->keep_caps == w->keep_caps, "%s: keep_caps %#llx, want %#llx", what,
+		      (unsigned long long)cfg->keep_caps, (unsigned long long)w->keep_caps);
+	ck_assert_msg(cfg->has_umask == w->has_umask, "%s: has_umask %d, want %d", what,
+		      cfg->has_umask, w->has_umask);
+	if (w->has_umask)
+		ck_assert_msg(cfg->umask == w->umask, "%s: umask %#o, want %#o", what,
+			      (unsigned)cfg->umask, (unsigned)w->umask);
+	ck_assert_msg(cfg->signal_group == w->signal_group, "%s: signal_group %d, want %d", what,
+		      cfg->signal_group, w->signal_group);
+
+	for (size_t i = 0; i < N_ELEMS(w->rw) && w->rw[i].from; i++)
+		rw_want[w->rw[i].from] = w->rw[i].to;
+	for (int sig = 0; sig < PARSE_SIG_TABLE; sig++)
+		ck_assert_msg(cfg->rewrite[sig] == rw_want[sig], "%s: rewrite[%d] = %d, want %d", what,
+			      sig, cfg->rewrite[sig], rw_want[sig]);
+
+	ck_assert_msg(cfg->grace == want_grace, "%s: grace %u, want %u", what, cfg->grace,
+		      want_grace);
+	ck_assert_msg(cfg->exec_mode == w->exec_mode, "%s: exec_mode %d, want %d", what,
+		      cfg->exec_mode, w->exec_mode);
+	ck_assert_msg(cfg->dry_run == w->dry_run, "%s: dry_run %d, want %d", what, cfg->dry_run,
+		      w->dry_run);
+	ck_assert_msg(cfg->verbosity == want_verbosity, "%s: verbosity %d, want %d", what,
+		      cfg->verbosity, want_verbosity);
+
+	while (w->cmd[n_cmd])
+		n_cmd++;
+	ck_assert_msg(n_cmd > 0, "bad table entry: %s", what);
+	/* The command is the tail of argv itself, not a copy. */
+	ck_assert_msg((const void *)cfg->command == (const void *)(c->argv + c->argc - n_cmd),
+		      "%s: command does not point at argv[%d]", what, c->argc - n_cmd);
+	for (int i = 0; i < n_cmd; i++)
+		ck_assert_msg(strcmp(cfg->command[i], w->cmd[i]) == 0,
+			      "%s: command[%d] = \"%s\", want \"%s\"", what, i, cfg->command[i],
+			      w->cmd[i]);
+	ck_assert_msg(cfg->command[n_cmd] == NULL, "%s: command not NULL-terminated", what);
+}
+
+START_TEST(test_config_ok)
+{
+	const struct ok_case *oc = &ok_cases[_i];
+	struct call c;
+	char what[512];
+
+	describe(oc->args, oc->env, what, sizeof(what));
+	call_run(&c, oc->args, oc->env);
+	call_check_argv(&c);
+	ck_assert_msg(c.rc == 0, "%s: rc %d, want 0 (err \"%s\")", what, c.rc, c.err);
+	check_expect(&c, &oc->want, what);
+	call_free(&c);
+}
+END_TEST
+
+/* Every option at once, each landing in its own field. */
+START_TEST(test_config_all_options)
+{
+	static const char *const args[] = {
+		"stepdown", "-u", "app:app", "--user-from", "/out", "-w", "/cache", "-w", "/tmp/x",
+		"--keep-cap", "NET_BIND_SERVICE", "--home", "/cache/home", "--umask", "077",
+		"--signal-group", "--rewrite", "TERM:QUIT", "--grace", "12", "--exec", "--dry-run",
+		"-v", "python", NULL,
+	};
+	const struct expect want = {
+		.user = "app:app",
+		.user_from = "/out",
+		WRITABLE("/cache", "/tmp/x"),
+		.keep_caps = BIT(CAP_NET_BIND_SERVICE),
+		.home = "/cache/home",
+		UMASK(077),
+		.signal_group = true,
+		.rw = { { SIGTERM, SIGQUIT } },
+		GRACE(12),
+		.exec_mode = true,
+		.dry_run = true,
+		VERBOSITY(2),
+		CMD("python"),
+	};
+	struct call c;
+
+	call_run(&c, args, NULL);
+	call_check_argv(&c);
+	ck_assert_msg(c.rc == 0, "all options: rc %d (err \"%s\")", c.rc, c.err);
+	check_expect(&c, &want, "all options");
+	call_free(&c);
+}
+END_TEST
+
+/* ---------------------------------------------------------- one-off checks */
+
+/* getopt state is reset: a second parse in the same process, after a parse
+ * that stopped in the middle of argv on an error, sees its whole argv. */
+START_TEST(test_config_parse_twice)
+{
+	static const char *const bad[] = { "stepdown", "-u", "a", "--bogus", "-w", "/x", "sh", NULL };
+	static const char *const first[] = { "stepdown", "-u", "a", "-w", "/one", "sh", NULL };
+	static const char *const second[] = { "stepdown", "-w", "/two", "--grace", "4", "-v",
+					      "env", NULL };
+	static const char *const third[] = { "stepdown", "-u", "b", "id", NULL };
+	const struct expect want1 = { .user = "a", WRITABLE("/one"), CMD("sh") };
+	const struct expect want2 = { WRITABLE("/two"), GRACE(4), VERBOSITY(2), CMD("env") };
+	const struct expect want3 = { .user = "b", CMD("id") };
+	struct call c;
+
+	call_run(&c, bad, NULL);
+	ck_assert_int_eq(c.rc, -EINVAL);
+	call_free(&c);
+
+	call_run(&c, first, NULL);
+	ck_assert_msg(c.rc == 0, "first: rc %d (%s)", c.rc, c.err);
+	check_expect(&c, &want1, "first");
+	call_free(&c);
+
+	call_run(&c, second, NULL);
+	ck_assert_msg(c.rc == 0, "second: rc %d (%s)", c.rc, c.err);
+	check_expect(&c, &want2, "second");
+	call_free(&c);
+
+	call_run(&c, third, NULL);
+	ck_assert_msg(c.rc == 0, "third: rc %d (%s)", c.rc, c.err);
+	check_expect(&c, &want3, "third");
+	call_free(&c);
+}
+END_TEST
+
+/* The environment read is envp, not the process's own environment. */
+START_TEST(test_config_reads_envp_not_environ)
+{
+	static const char *const args[] = { "stepdown", "sh", NULL };
+	static const char *const env[] = { "STEPDOWN_GRACE=9", NULL };
+	const struct expect want_none = { CMD("sh") };
+	const struct expect want_env = { GRACE(9), CMD("sh") };
+	struct call c;
+
+	/* Check forks each test: this environment dies with the test. */
+	ck_assert_int_eq(setenv("STEPDOWN_USER", "intruder", 1), 0);
+	ck_assert_int_eq(setenv("STEPDOWN_GRACE", "77", 1), 0);
+	ck_assert_int_eq(setenv("STEPDOWN_WRITABLE", "/intruder", 1), 0);
+	ck_assert_int_eq(setenv("STEPDOWN_UMASK", "bad", 1), 0);
+
+	call_run(&c, args, NULL);
+	ck_assert_msg(c.rc == 0, "rc %d (%s)", c.rc, c.err);
+	check_expect(&c, &want_none, "empty envp");
+	call_free(&c);
+
+	call_run(&c, args, env);
+	ck_assert_msg(c.rc == 0, "rc %d (%s)", c.rc, c.err);
+	check_expect(&c, &want_env, "envp with STEPDOWN_GRACE=9");
+	call_free(&c);
+}
+END_TEST
+
+/* A message longer than errlen is cut, terminated, and nothing past errlen
+ * is written. */
+START_TEST(test_config_err_bounded)
+{
+	char *argv[] = { xstrdup("stepdown"), xstrdup("--writable"),
+			 xstrdup("relative/path/that/is/long/enough/to/overflow"), xstrdup("sh"),
+			 NULL };
+	char *envp[] = { NULL };
+	char buf[64];
+	struct config cfg;
+	int rc;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(buf, 'Z', sizeof(buf));
+	rc = config_parse(&cfg, 4, argv, envp, buf, 8);
+	ck_assert_int_eq(rc, -EINVAL);
+	ck_assert_msg(memchr(buf, '\0', 8) != NULL, "err not terminated within errlen");
+	ck_assert_msg(buf[0] != '\0', "empty error message");
+	for (size_t i = 8; i < sizeof(buf); i++)
+		ck_assert_msg(buf[i] == 'Z', "byte %zu past errlen written", i);
+	config_free(&cfg);
+	for (int i = 0; argv[i]; i++)
+		free(argv[i]);
+}
+END_TEST
+
+/* config_parse sets every field itself: a caller's dirty struct does not
+ * leak into the result. */
+START_TEST(test_config_dirty_struct)
+{
+	char *argv[] = { xstrdup("stepdown"), xstrdup("sh"), NULL };
+	char *envp[] = { NULL };
+	char err[ERR_LEN] = "";
+	struct config cfg;
+	int rc;
+
+	memset(&cfg, 0xA5, sizeof(cfg));
+	rc = config_parse(&cfg, 2, argv, envp, err, sizeof(err));
+	ck_assert_msg(rc == 0, "rc %d (%s)", rc, err);
+	ck_assert_int_eq(cfg.action, CONFIG_RUN);
+	ck_assert_ptr_null(cfg.user);
+	ck_assert_ptr_null(cfg.user_from);
+	ck_assert_ptr_null(cfg.home);
+	ck_assert_uint_eq(cfg.n_writable, 0);
+	ck_assert_uint_eq(cfg.keep_caps, 0);
+	ck_assert(!cfg.has_umask);
+	ck_assert(!cfg.signal_group);
+	for (int sig = 0; sig < PARSE_SIG_TABLE; sig++)
+		ck_assert_int_eq(cfg.rewrite[sig], 0);
+	ck_assert_uint_eq(cfg.grace, CONFIG_DEFAULT_GRACE);
+	ck_assert(!cfg.exec_mode);
+	ck_assert(!cfg.dry_run);
+	ck_assert_int_eq(cfg.verbosity, 1);
+	ck_assert((const void *)cfg.command == (const void *)&argv[1]);
+	config_free(&cfg);
+	free(argv[0]);
+	free(argv[1]);
+}
+END_TEST
+
+START_TEST(test_config_default_grace_value)
+{
+	ck_assert_int_eq(CONFIG_DEFAULT_GRACE, 5);
+}
+END_TEST
+
+/* -------------------------------------------------------------------- suite */
+
+static Suite *config_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc;
+
+	tc = tcase_create("refused");
+	tcase_add_loop_test(tc, test_config_refused, 0, (int)N_ELEMS(bad_cases));
+	tcase_add_test(tc, test_config_err_bounded);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("accepted");
+	tcase_add_loop_test(tc, test_config_ok, 0, (int)N_ELEMS(ok_cases));
+	tcase_add_test(tc, test_config_all_options);
+	tcase_add_test(tc, test_config_default_grace_value);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("state");
+	tcase_add_test(tc, test_config_parse_twice);
+	tcase_add_test(tc, test_config_reads_envp_not_environ);
+	tcase_add_test(tc, test_config_dirty_struct);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(config_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
