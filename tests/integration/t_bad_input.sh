@@ -79,8 +79,8 @@ expect_eq "--grace 1 beats STEPDOWN_GRACE=abc: no error" "" "$err"
 # An empty variable counts as unset: no parse error, and -u decides.
 uid_probe='read -r _ a b c d < <(grep "^Uid:" "/proc/$$/status"); echo "$a $b $c $d" > "$0/uid"'
 rm -f "$T/out"/*
-err=$(STEPDOWN_USER= STEPDOWN_GRACE= STEPDOWN_UMASK= STEPDOWN_KEEP_CAPS= STEPDOWN_SIGNAL_GROUP= \
-  STEPDOWN_WRITABLE= in_ns_t "$STEPDOWN" -u app -- /bin/bash -c "$uid_probe" "$T/out" 2>&1)
+err=$(STEPDOWN_USER='' STEPDOWN_GRACE='' STEPDOWN_UMASK='' STEPDOWN_KEEP_CAPS='' STEPDOWN_SIGNAL_GROUP='' \
+  STEPDOWN_WRITABLE='' in_ns_t "$STEPDOWN" -u app -- /bin/bash -c "$uid_probe" "$T/out" 2>&1)
 expect_eq "empty STEPDOWN_* variables: exit status" 0 "$?"
 expect_eq "empty STEPDOWN_USER with -u app: runs as uid 1000" "1000 1000 1000 1000" "$(cat "$T/out/uid" 2>/dev/null)"
 expect_eq "empty STEPDOWN_* variables: no error" "" "$err"

@@ -16,7 +16,7 @@ x_before=$(exists /x)
 cleanup_x() { [ "$x_before" = absent ] && [ -d /x ] && rmdir /x 2>/dev/null; true; }
 trap 'cleanup_x; rm -rf "$T"' EXIT
 
-touch_path=$(PATH=$PATH type -P touch)
+touch_path=$(type -P touch)
 [ -n "$touch_path" ] || skip "touch is not on PATH"
 
 for how in option env; do
@@ -37,7 +37,7 @@ for how in option env; do
   expect_match "$how: names the groups 29,44,1000" '(^|[^0-9,])29,44,1000([^0-9,]|$)' "$out"
   expect_match "$how: names HOME /home/app" 'HOME:?[[:space:]=]+/home/app([[:space:]]|$)' "$out"
   expect_match "$how: names the kept cap net_bind_service" '(^|[^a-z_])(cap_)?net_bind_service([^a-z_]|$)' \
-    "$(printf '%s\n' "$out" | tr 'A-Z' 'a-z')"
+    "$(printf '%s\n' "$out" | tr '[:upper:]' '[:lower:]')"
   expect_match "$how: names the rewrite TERM->QUIT" '(SIG)?TERM[[:space:]]*->[[:space:]]*(SIG)?QUIT' "$out"
   expect_match "$how: says where touch was found" "(^|[[:space:]])$touch_path([[:space:]]|$)" "$out"
   expect_match "$how: says it would run as PID 1" 'PID 1' "$out"
@@ -49,17 +49,17 @@ for how in option env; do
   expect_eq "$how: nothing on stderr" "" "$(cat "$T/err")"
 done
 
-rm -f "$T/out"/*
 # Not PID 1 (no PID namespace): the plan says it would be a child subreaper.
 # A numeric uid needs no passwd entry, so the host's files are fine here.
+rm -f "$T/out"/*
 out=$(timeout 20 "$STEPDOWN" --dry-run -u 4242 -- touch "$T/out/FILE")
 expect_eq "not PID 1: dry run exits 0" 0 "$?"
 expect_match "not PID 1: says it would be a subreaper" '[Ss]ubreaper' "$out"
 expect_match "not PID 1: names uid=4242" '(^|[^0-9])uid=4242([^0-9]|$)' "$out"
 expect_eq "not PID 1: the command did not run" absent "$(exists "$T/out/FILE")"
 
-rm -f "$T/out"/*
 # An unknown user is an error even in a dry run.
+rm -f "$T/out"/*
 err=$(in_ns_t "$STEPDOWN" --dry-run -u nosuchuser -- touch "$T/out/FILE" 2>&1 >/dev/null)
 expect_eq "unknown user: dry run exits 125" 125 "$?"
 expect_match "unknown user: the error names the user" '^stepdown: error: .*nosuchuser' "$err"

@@ -14,6 +14,7 @@ in_ns_t() { timeout 20 bash -c "$(declare -f in_ns); T='$T'; in_ns \"\$@\"" _ "$
 snap='echo "$$" > "$0/dollar"
       read -r line < "/proc/$$/stat"; echo "${line%% *}" > "$0/statpid"
       cat "/proc/$$/status" > "$0/work.status"
+      echo "$HOME|$USER|$LOGNAME|$(env | grep -c ^STEPDOWN_)" > "$0/env"; pwd > "$0/cwd"
       exit 42'
 
 check_exec() { # WHAT RC
@@ -28,15 +29,37 @@ check_exec() { # WHAT RC
   expect_eq "$1: CapEff" 0000000000000000 "$(status_field "$f" CapEff)"
   expect_eq "$1: CapBnd" 0000000000000000 "$(status_field "$f" CapBnd)"
   expect_eq "$1: NoNewPrivs" 1 "$(status_field "$f" NoNewPrivs)"
+  expect_eq "$1: HOME/USER/LOGNAME set, no STEPDOWN_* left" "/home/app|app|app|0" "$(cat "$T/out/env" 2>/dev/null)"
+  expect_eq "$1: the workload keeps the starting directory" "$T/home" "$(cat "$T/out/cwd" 2>/dev/null)"
 }
 
-in_ns_t "$STEPDOWN" --exec -u app -- /bin/sh -c "$snap" "$T/out"
+# Starts what follows with SIGHUP and SIGUSR1 ignored (kept across exec).
+ignoring=(/bin/sh -c 'trap "" HUP USR1; exec "$0" "$@"')
+
+(cd "$T/home" && in_ns_t "${ignoring[@]}" "$STEPDOWN" --exec -u app -- /bin/sh -c "$snap" "$T/out")
 check_exec "--exec" "$?"
 rm -f "$T/out"/*
 
-STEPDOWN_EXEC=1 in_ns_t "$STEPDOWN" -u app -- /bin/sh -c "$snap" "$T/out"
+(cd "$T/home" && STEPDOWN_EXEC=1 in_ns_t "${ignoring[@]}" "$STEPDOWN" -u app -- /bin/sh -c "$snap" "$T/out")
 check_exec "STEPDOWN_EXEC=1" "$?"
 rm -f "$T/out"/*
+
+# The signal mask and ignored signals are the ones stepdown was started
+# with, not stepdown's own blocked set. Read by cat from its own status (a
+# shell reading its status through a child would see the mask it sets while
+# waiting), compared with cat started the same way without stepdown.
+sigs() { awk '/^Sig(Blk|Ign):/ { print $2 }' | xargs; }
+base=$(in_ns_t "${ignoring[@]}" /bin/cat /proc/self/status | sigs)
+read -r _ base_ign <<< "$base"
+if [ -n "$base_ign" ] && (( (0x$base_ign & 0x201) == 0x201 )); then
+  pass "baseline: HUP and USR1 ignored at the start ($base)"
+else
+  fail "baseline: could not start with HUP and USR1 ignored: [$base]"
+fi
+expect_eq "--exec: SigBlk SigIgn as stepdown was started" "$base" \
+  "$(in_ns_t "${ignoring[@]}" "$STEPDOWN" --exec -u app -- /bin/cat /proc/self/status | sigs)"
+expect_eq "STEPDOWN_EXEC=1: SigBlk SigIgn as stepdown was started" "$base" \
+  "$(STEPDOWN_EXEC=1 in_ns_t "${ignoring[@]}" "$STEPDOWN" -u app -- /bin/cat /proc/self/status | sigs)"
 
 # Command not found: 127, and the message names it.
 for how in option env; do

@@ -82,7 +82,7 @@ check_common() { # NAME
   [ "$sd" != 1 ] || fail "$1: stepdown was PID 1; this test needs it not to be"
   expect_eq "$1: the orphan was reparented to stepdown (subreaper)" "$sd" "$ppid"
   if [ -n "$orphan" ] && [ -d "/proc/$orphan" ]; then
-    fail "$1: the orphan $orphan is still there after stepdown returned: $(cat /proc/$orphan/cmdline | tr '\0' ' ')"
+    fail "$1: the orphan $orphan is still there after stepdown returned: $(tr '\0' ' ' < "/proc/$orphan/cmdline")"
   else
     pass "$1: the orphan's pid is gone after stepdown returned"
   fi
@@ -97,7 +97,7 @@ check_common() { # NAME
 # 1. The orphan ignores TERM but finishes in 2 s: --grace 10 waits for it.
 run_case "grace 10" 10 "trap '' TERM; sleep 2; echo done > $T/out/done"
 check_common "grace 10"
-expect_eq "grace 10: the orphan ran to completion" done "$(cat "$T/out/done" 2>/dev/null)"
+expect_eq "grace 10: the orphan ran to completion" "done" "$(cat "$T/out/done" 2>/dev/null)"
 if elapsed_ge "$t0" "$t1" 2; then pass "grace 10: stepdown waited for the orphan ($(elapsed "$t0" "$t1") s)"
 else fail "grace 10: stepdown returned after $(elapsed "$t0" "$t1") s, before the orphan's 2 s"; fi
 if elapsed_ge "$t0" "$t1" 9; then fail "grace 10: took $(elapsed "$t0" "$t1") s; it should end when the orphan does"

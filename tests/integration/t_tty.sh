@@ -50,8 +50,25 @@ else
 fi
 rm -f "$T/out"/*
 
+# Ctrl-C typed on the terminal reaches the workload, whose status is then
+# stepdown's.
+cat > "$T/ctrlc.sh" <<'EOF'
+out=$1
+trap 'echo INT > "$out/int"; exit 7' INT
+touch "$out/ready"
+i=0; while [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+echo "no SIGINT within 10 s" > "$out/int"
+EOF
+chmod 0644 "$T/ctrlc.sh"
+{ wait_for "$T/out/ready" 100; sleep 0.3; printf '\003'; sleep 1; } |
+  timeout 20 script -qec "$T/run_in_ns.sh $STEPDOWN -u app -- /bin/sh $T/ctrlc.sh $T/out" /dev/null \
+  >"$T/script.log" 2>&1
+expect_eq "Ctrl-C: exit status is the workload's INT trap's" 7 "$?"
+expect_eq "Ctrl-C: the workload got SIGINT from the terminal" INT "$(cat "$T/out/int" 2>/dev/null)"
+rm -f "$T/out"/*
+
 # Without a terminal: still its own process group.
-in_ns "$STEPDOWN" -u app -- /bin/sh "$T/probe.sh" "$T/out/notty" </dev/null
+timeout 20 "$T/run_in_ns.sh" "$STEPDOWN" -u app -- /bin/sh "$T/probe.sh" "$T/out/notty" </dev/null
 expect_eq "exit status without a tty" 0 "$?"
 if [ -e "$T/out/notty" ]; then
   read -r pid pgrp tpgid < "$T/out/notty"
