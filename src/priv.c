@@ -258,7 +258,8 @@ static int verify_groups(const gid_t *want, size_t n_want, char *err, size_t err
 		r = mismatch(err, errlen, "cannot read the groups back: %s", strerror(errno));
 		goto out;
 	}
-	memcpy(exp, want, n_want * sizeof(gid_t));
+	if (n_want)
+		memcpy(exp, want, n_want * sizeof(gid_t));
 	qsort(have, (size_t)n, sizeof(gid_t), cmp_gid);
 	qsort(exp, n_want, sizeof(gid_t), cmp_gid);
 	size_t m = 0;
