@@ -44,12 +44,15 @@ kill_marked() {
 
 # Workload: $1 out dir, $2 orphan's script. Records stepdown's pid (its own
 # parent), starts the orphan from a subshell that exits at once, then records
-# the orphan's pid and its parent after the reparenting, and exits 5.
+# the orphan's pid and its parent after the reparenting, and exits 5 once the
+# orphan has said it is ready (touched orphan_ready).
 cat > "$T/workload.sh" <<'EOF'
 out=$1
 echo "$PPID" > "$out/stepdown_pid"
 ( sh -c "$2" & echo $! > "$out/orphan_pid" )
 orphan=$(cat "$out/orphan_pid")
+# Do not end before the orphan has set its traps.
+i=0; while [ ! -e "$out/orphan_ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 read -r line < "/proc/$orphan/stat"; rest=${line##*)}; set -- $rest
 echo "$2" > "$out/orphan_ppid"
 exit 5
@@ -95,7 +98,7 @@ check_common() { # NAME
 }
 
 # 1. The orphan ignores TERM but finishes in 2 s: --grace 10 waits for it.
-run_case "grace 10" 10 "trap '' TERM; sleep 2; echo done > $T/out/done"
+run_case "grace 10" 10 "trap '' TERM; touch $T/out/orphan_ready; sleep 2; echo done > $T/out/done"
 check_common "grace 10"
 expect_eq "grace 10: the orphan ran to completion" "done" "$(cat "$T/out/done" 2>/dev/null)"
 if elapsed_ge "$t0" "$t1" 2; then pass "grace 10: stepdown waited for the orphan ($(elapsed "$t0" "$t1") s)"
@@ -104,14 +107,14 @@ if elapsed_ge "$t0" "$t1" 9; then fail "grace 10: took $(elapsed "$t0" "$t1") s;
 else pass "grace 10: stepdown returned as soon as the orphan ended"; fi
 
 # 2. A plain orphan gets TERM when the workload ends, and dies of it at once.
-run_case "TERM" 10 "sleep 3; echo done > $T/out/done"
+run_case "TERM" 10 "touch $T/out/orphan_ready; sleep 3; echo done > $T/out/done"
 check_common "TERM"
 expect_eq "TERM: the orphan was terminated before writing" absent "$( [ -e "$T/out/done" ] && echo present || echo absent)"
 if elapsed_ge "$t0" "$t1" 2.5; then fail "TERM: took $(elapsed "$t0" "$t1") s; the orphan should have died of TERM"
 else pass "TERM: the orphan was terminated at once ($(elapsed "$t0" "$t1") s)"; fi
 
 # 3. An orphan that ignores TERM for 30 s: --grace 1, then KILL.
-run_case "grace 1" 1 "trap '' TERM; sleep 30; echo done > $T/out/done"
+run_case "grace 1" 1 "trap '' TERM; touch $T/out/orphan_ready; sleep 30; echo done > $T/out/done"
 check_common "grace 1"
 expect_eq "grace 1: the orphan was killed before writing" absent "$( [ -e "$T/out/done" ] && echo present || echo absent)"
 if elapsed_ge "$t0" "$t1" 0.9 && ! elapsed_ge "$t0" "$t1" 5; then
