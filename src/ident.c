@@ -149,12 +149,10 @@ struct member_query {
 	size_t n, cap;
 };
 
+/* Duplicates are removed after sorting; the raw list is bounded too. */
 static int add_group(struct member_query *q, gid_t gid)
 {
-	for (size_t i = 0; i < q->n; i++)
-		if (q->groups[i] == gid)
-			return 0;
-	if (q->n >= IDENT_MAX_GROUPS)
+	if (q->n >= 2 * IDENT_MAX_GROUPS)
 		return -E2BIG;
 	if (q->n == q->cap) {
 		size_t cap = q->cap ? q->cap * 2 : 16;
@@ -194,6 +192,18 @@ static int fail(int code, char *err, size_t errlen, const char *fmt, ...)
 	return code;
 }
 
+/* A name as a passwd or group file can hold it: not empty, no leading
+ * '-' or '+' (option-like, NIS), no blanks or control characters. */
+static bool plausible_name(const char *s)
+{
+	if (!*s || *s == '-' || *s == '+')
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f)
+			return false;
+	return true;
+}
+
 static bool all_digits(const char *s)
 {
 	if (!*s)
@@ -228,7 +238,7 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 			return fail(-EINVAL, err, errlen,
 				    "uid '%s' is out of range (0 to 4294967294)", user);
 		q.uid = uid;
-	} else if (user[0] == '-' || user[0] == '+') {
+	} else if (!plausible_name(user)) {
 		return fail(-EINVAL, err, errlen, "user '%s' is not a valid name or uid", user);
 	} else {
 		q.name = user;
@@ -262,6 +272,9 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 				return fail(-EINVAL, err, errlen,
 					    "gid '%s' is out of range (0 to 4294967294)", grp);
 			out->gid = gid;
+		} else if (!plausible_name(grp)) {
+			return fail(-EINVAL, err, errlen, "group '%s' is not a valid name or gid",
+				    grp);
 		} else {
 			struct gr_query g = { .name = grp };
 			r = for_each_line(group, group_len, match_group_name, &g);
@@ -286,8 +299,16 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 				    out->name, strerror(-r));
 		}
 		qsort(m.groups, m.n, sizeof(*m.groups), cmp_gid);
+		size_t u = 0;
+		for (size_t i = 0; i < m.n; i++)
+			if (u == 0 || m.groups[i] != m.groups[u - 1])
+				m.groups[u++] = m.groups[i];
 		out->groups = m.groups;
-		out->n_groups = m.n;
+		out->n_groups = u;
+		if (u > IDENT_MAX_GROUPS)
+			return fail(-E2BIG, err, errlen,
+				    "user '%s' is in %zu groups; at most %u are supported", out->name,
+				    u, IDENT_MAX_GROUPS);
 	}
 	return 0;
 }
@@ -313,10 +334,14 @@ int ident_read_file(const char *path, size_t max, char **buf, size_t *len)
 	if (fd < 0)
 		return -errno;
 	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		int e = S_ISREG(st.st_mode) ? errno : EINVAL;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
 		close(fd);
 		return -e;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
 	}
 	size_t cap = (size_t)st.st_size < max ? (size_t)st.st_size + 1 : max + 1;
 	char *b = malloc(cap + 1);
