@@ -253,9 +253,11 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 				    "image or give a numeric uid",
 				    user);
 		/* numeric uid without an entry: gid = uid, no supplementary groups */
+		char num[16];
+		snprintf(num, sizeof(num), "%u", (unsigned)q.uid); /* "0617" -> "617" */
 		out->uid = q.uid;
 		out->gid = q.uid;
-		out->name = strdup(user);
+		out->name = strdup(num);
 		out->home = strdup("/");
 		if (!out->name || !out->home)
 			return fail(-ENOMEM, err, errlen, "out of memory");

@@ -1,0 +1,184 @@
+/* libFuzzer target for src/config.c: argv + STEPDOWN_* environment.
+ *
+ * Input layout: strings separated by NUL bytes, at most MAX_STRINGS of them.
+ * Those starting with "STEPDOWN_" go to envp (after a few ordinary
+ * variables), the others, in order, form argv after "stepdown".
+ *
+ * Each input is parsed twice: getopt_long keeps global state that
+ * config_parse() must reset, so both runs have to agree. argv and envp must
+ * come back unmodified (config.h), and a successful result must be valid
+ * by config.h and stepdown(1). */
+#include <errno.h>
+#include <linux/capability.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stepdown/config.h"
+#include "fuzz_common.h"
+
+#define MAX_STRINGS 64
+#define ERRLEN 256
+
+static const char *const base_env[] = { "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/root" };
+#define N_BASE_ENV (sizeof(base_env) / sizeof(base_env[0]))
+
+struct vec {
+	char *v[MAX_STRINGS + N_BASE_ENV + 2]; /* NULL-terminated */
+	char *saved[MAX_STRINGS + N_BASE_ENV + 2];
+	int n;
+};
+
+static void vec_push(struct vec *vec, const char *s, size_t len)
+{
+	vec->v[vec->n] = fuzz_strndup((const uint8_t *)s, len);
+	vec->saved[vec->n] = fuzz_strndup((const uint8_t *)s, len);
+	vec->n++;
+	vec->v[vec->n] = NULL;
+}
+
+static void vec_check_unchanged(const struct vec *vec, char *const *orig_ptrs, const char *what)
+{
+	for (int i = 0; i < vec->n; i++) {
+		FUZZ_CHECK(vec->v[i] == orig_ptrs[i], "%s[%d] pointer was changed", what, i);
+		FUZZ_CHECK(strcmp(vec->v[i], vec->saved[i]) == 0,
+			   "%s[%d] was modified: \"%s\" -> \"%s\"", what, i, vec->saved[i],
+			   vec->v[i]);
+	}
+	FUZZ_CHECK(vec->v[vec->n] == NULL, "%s lost its NULL terminator", what);
+}
+
+static void vec_free(struct vec *vec)
+{
+	for (int i = 0; i < vec->n; i++) {
+		free(vec->v[i]);
+		free(vec->saved[i]);
+	}
+}
+
+static bool absolute(const char *p)
+{
+	return p && p[0] == '/';
+}
+
+static void check_config(const struct config *cfg, const struct vec *argv)
+{
+	FUZZ_CHECK(cfg->action == CONFIG_RUN || cfg->action == CONFIG_HELP ||
+			   cfg->action == CONFIG_VERSION,
+		   "action %d", (int)cfg->action);
+	FUZZ_CHECK(cfg->verbosity >= 0 && cfg->verbosity <= 2, "verbosity %d", cfg->verbosity);
+	if (cfg->action != CONFIG_RUN)
+		return; /* --help / --version stop parsing early */
+
+	FUZZ_CHECK(cfg->command != NULL, "CONFIG_RUN without a command");
+	FUZZ_CHECK(cfg->command[0] != NULL, "CONFIG_RUN with an empty command");
+	/* config.h: points into argv (and so is NULL-terminated by it). */
+	FUZZ_CHECK(cfg->command >= (char *const *)&argv->v[1] &&
+			   cfg->command < (char *const *)&argv->v[argv->n],
+		   "command does not point into argv[1..argc)");
+
+	FUZZ_CHECK(cfg->n_writable == 0 || cfg->writable != NULL, "n_writable %zu, writable NULL",
+		   cfg->n_writable);
+	for (size_t i = 0; i < cfg->n_writable; i++)
+		FUZZ_CHECK(absolute(cfg->writable[i]), "writable[%zu] \"%s\" is not absolute", i,
+			   cfg->writable[i] ? cfg->writable[i] : "(null)");
+	FUZZ_CHECK(!cfg->user_from || absolute(cfg->user_from), "user_from \"%s\" not absolute",
+		   cfg->user_from);
+	FUZZ_CHECK(!cfg->home || absolute(cfg->home), "home \"%s\" not absolute", cfg->home);
+	FUZZ_CHECK(!cfg->has_umask || cfg->umask <= 0777, "umask %#o", (unsigned)cfg->umask);
+	FUZZ_CHECK(cfg->grace <= 86400, "grace %u", cfg->grace);
+
+	/* stepdown(1): SETUID and SETGID are never kept. */
+	FUZZ_CHECK(!(cfg->keep_caps & (UINT64_C(1) << CAP_SETUID)), "keeps CAP_SETUID");
+	FUZZ_CHECK(!(cfg->keep_caps & (UINT64_C(1) << CAP_SETGID)), "keeps CAP_SETGID");
+
+	for (int sig = 0; sig < PARSE_SIG_TABLE; sig++)
+		FUZZ_CHECK(cfg->rewrite[sig] >= 0 && cfg->rewrite[sig] <= PARSE_SIG_MAX,
+			   "rewrite[%d] = %d", sig, cfg->rewrite[sig]);
+	FUZZ_CHECK(cfg->rewrite[0] == 0, "rewrite[0] = %d", cfg->rewrite[0]);
+	FUZZ_CHECK(cfg->rewrite[SIGKILL] == 0 && cfg->rewrite[SIGSTOP] == 0 &&
+			   cfg->rewrite[SIGCHLD] == 0,
+		   "KILL, STOP or CHLD is rewritten");
+}
+
+static int parse_once(struct config *cfg, struct vec *argv, struct vec *envp, char *err)
+{
+	char *argv_ptrs[MAX_STRINGS + 2];
+	char *envp_ptrs[MAX_STRINGS + N_BASE_ENV + 2];
+	memcpy(argv_ptrs, argv->v, sizeof(argv->v[0]) * (size_t)(argv->n + 1));
+	memcpy(envp_ptrs, envp->v, sizeof(envp->v[0]) * (size_t)(envp->n + 1));
+	memset(err, 0xAA, ERRLEN); /* no NUL anywhere until written */
+
+	int r = config_parse(cfg, argv->n, argv->v, envp->v, err, ERRLEN);
+
+	vec_check_unchanged(argv, argv_ptrs, "argv");
+	vec_check_unchanged(envp, envp_ptrs, "envp");
+	if (r < 0) {
+		FUZZ_CHECK(memchr(err, '\0', ERRLEN) != NULL, "failure %d left err unterminated", r);
+		FUZZ_CHECK(err[0] != '\0', "failure %d with an empty err", r);
+	} else {
+		FUZZ_CHECK(r == 0, "config_parse returned %d", r);
+		check_config(cfg, argv);
+	}
+	return r;
+}
+
+static void check_same(const struct config *a, int ra, const char *ea, const struct config *b,
+		       int rb, const char *eb)
+{
+	FUZZ_CHECK(ra == rb, "second parse returned %d, first %d", rb, ra);
+	if (ra < 0) {
+		FUZZ_CHECK(strcmp(ea, eb) == 0, "second parse: \"%s\", first: \"%s\"", eb, ea);
+		return;
+	}
+	FUZZ_CHECK(a->action == b->action && a->user == b->user && a->user_from == b->user_from &&
+			   a->n_writable == b->n_writable && a->keep_caps == b->keep_caps &&
+			   a->home == b->home && a->has_umask == b->has_umask &&
+			   a->umask == b->umask && a->signal_group == b->signal_group &&
+			   a->grace == b->grace && a->exec_mode == b->exec_mode &&
+			   a->dry_run == b->dry_run && a->verbosity == b->verbosity &&
+			   a->command == b->command &&
+			   memcmp(a->rewrite, b->rewrite, sizeof(a->rewrite)) == 0,
+		   "second parse of the same input gave a different config (getopt state?)");
+	for (size_t i = 0; i < a->n_writable; i++)
+		FUZZ_CHECK(strcmp(a->writable[i], b->writable[i]) == 0,
+			   "writable[%zu] differs between two parses", i);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char prefix[] = "STEPDOWN_";
+	struct vec argv = { .n = 0 }, envp = { .n = 0 };
+
+	vec_push(&argv, "stepdown", strlen("stepdown"));
+	for (size_t i = 0; i < N_BASE_ENV; i++)
+		vec_push(&envp, base_env[i], strlen(base_env[i]));
+
+	/* "a\0b" and "a\0b\0" are both two strings; "a\0\0" is "a" and "". */
+	size_t pos = 0;
+	for (int k = 0; k < MAX_STRINGS && pos < size; k++) {
+		const uint8_t *nul = memchr(data + pos, '\0', size - pos);
+		size_t len = nul ? (size_t)(nul - (data + pos)) : size - pos;
+		const char *s = (const char *)(data + pos);
+		if (len >= sizeof(prefix) - 1 && memcmp(s, prefix, sizeof(prefix) - 1) == 0)
+			vec_push(&envp, s, len);
+		else
+			vec_push(&argv, s, len);
+		pos += len + 1;
+	}
+
+	struct config a, b;
+	char err_a[ERRLEN], err_b[ERRLEN];
+	int ra = parse_once(&a, &argv, &envp, err_a);
+	int rb = parse_once(&b, &argv, &envp, err_b);
+	check_same(&a, ra, err_a, &b, rb, err_b);
+	config_free(&a);
+	config_free(&b);
+
+	vec_free(&argv);
+	vec_free(&envp);
+	return 0;
+}
