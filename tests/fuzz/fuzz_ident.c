@@ -158,12 +158,12 @@ static void check_resolved(const char *spec, const struct ident *id)
 	if (!id->has_entry) {
 		/* ident.h: the decimal uid and "/" when there is no passwd entry;
 		 * stepdown(1): gid = uid and no supplementary groups unless a
-		 * group is given. The name is compared by value: a spec with
-		 * leading zeros ("0617") may keep them. */
-		uint32_t named = 0;
-		FUZZ_CHECK(parse_id(id->name, &named) == 0 && named == (uint32_t)id->uid,
-			   "no entry, but name '%s' is not the uid %" PRIu32, id->name,
-			   (uint32_t)id->uid);
+		 * group is given. The name is the canonical decimal ("0617"
+		 * becomes "617"). */
+		char canonical[16];
+		snprintf(canonical, sizeof(canonical), "%u", (unsigned)id->uid);
+		FUZZ_CHECK(strcmp(id->name, canonical) == 0, "no entry, but name '%s' is not '%s'",
+			   id->name, canonical);
 		FUZZ_CHECK(strcmp(id->home, "/") == 0, "no entry, but home is '%s'", id->home);
 		if (!strchr(spec, ':')) {
 			FUZZ_CHECK(id->gid == id->uid, "no entry and no group: gid %u != uid %u",
