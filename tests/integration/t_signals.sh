@@ -13,8 +13,12 @@ env --default-signal=INT true 2>/dev/null || skip "needs coreutils env --default
 workload='rec() { trap "echo $2 >> $1" $2; }
   for s in TERM INT HUP USR1 USR2 QUIT; do rec "$0/got" $s; done
   if [ "$1" = group ]; then
-    ( for s in TERM USR1; do rec "$0/got.child" $s; done
-      touch "$0/child.ready"; while [ ! -e "$0/stop" ]; do sleep 0.05; done ) &
+    # A background job of a script starts with INT and QUIT ignored, and a
+    # shell cannot trap what it started ignoring: restore the defaults.
+    env --default-signal=INT,QUIT /bin/sh -c '"'"'
+      rec() { trap "echo $2 >> $1" $2; }
+      for s in TERM INT HUP USR1 USR2 QUIT; do rec "$0/got.child" $s; done
+      touch "$0/child.ready"; while [ ! -e "$0/stop" ]; do sleep 0.05; done'"'"' "$0" &
     while [ ! -e "$0/child.ready" ]; do sleep 0.05; done
   fi
   touch "$0/ready"
@@ -66,7 +70,7 @@ stop
 
 # ...with it, every member of its process group does.
 start --signal-group -- /bin/sh -c "$workload" "$T/out" group
-for sig in TERM USR1; do
+for sig in TERM INT HUP USR1 USR2 QUIT; do
   kill -s "$sig" "$PID1"
   received "$T/out/got" "$sig" && pass "--signal-group: $sig to the workload" || fail "--signal-group: $sig missed the workload"
   received "$T/out/got.child" "$sig" && pass "--signal-group: $sig to the group member" || fail "--signal-group: $sig missed the group member"

@@ -1,0 +1,83 @@
+/* plan: what --dry-run prints for a given configuration and identity. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stepdown/config.h"
+#include "stepdown/ident.h"
+#include "stepdown/plan.h"
+
+struct plan_case {
+	const char *argv[12];
+	bool switching;
+	const char *want[6];    /* lines (or line fragments) that must appear */
+	const char *absent[3];  /* fragments that must not */
+};
+
+static const struct plan_case cases[] = {
+	{ { "stepdown", "-u", "app", "--", "/bin/sh", "-c", "true" }, true,
+	  { "  switch:    from uid ", " to uid 1000, for good\n", "  user:      app uid=1000 gid=1000\n",
+	    "  groups:    29,44,1000\n", "  command:   /bin/sh -c true\n  found:     /bin/sh\n" },
+	  { "(no passwd entry)", "rewritten", "writable" } },
+	{ { "stepdown", "--keep-cap", "NET_BIND_SERVICE,CHOWN", "--rewrite", "TERM:QUIT",
+	    "--signal-group", "--umask", "027", "--grace", "9", "sh" }, true,
+	  { "  caps kept: chown,net_bind_service ", "process group; rewritten: TERM->QUIT\n",
+	    "  umask:     0027\n", "  grace:     9 s ", "  found:     /" },
+	  { "umask:     inherited" } },
+	{ { "stepdown", "-w", "/nonexistent-dir-for-plan", "--exec", "no-such-cmd-xyz" }, false,
+	  { "  mode:      exec in place, no supervision\n",
+	    "  switch:    none: started as uid 1000 (not root), identity kept\n",
+	    "  writable:  /nonexistent-dir-for-plan (missing;",
+	    "  found:     no: 'no-such-cmd-xyz' is not an executable on PATH (exit 127)\n",
+	    "  caps kept: none " },
+	  { "found:     /" } },
+};
+
+START_TEST(plan_lines)
+{
+	const struct plan_case *c = &cases[_i];
+	int argc = 0;
+	while (c->argv[argc])
+		argc++;
+	char *envp[] = { (char *)"PATH=/usr/bin:/bin", NULL };
+	struct config cfg;
+	char err[256];
+	char *argv[12];
+	memcpy(argv, c->argv, sizeof(argv)); /* config_parse never writes to argv */
+	ck_assert_msg(config_parse(&cfg, argc, argv, envp, err, sizeof(err)) == 0,
+		      "%s", err);
+	gid_t groups[] = { 29, 44, 1000 };
+	struct ident id = { .uid = 1000, .gid = 1000, .groups = groups, .n_groups = 3,
+			    .name = (char *)"app", .home = (char *)"/home/app", .has_entry = true };
+	struct plan p = { .cfg = &cfg, .id = &id, .switch_identity = c->switching,
+			  .home = "/home/app", .is_pid1 = false, .envp = envp };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	plan_print(f, &p);
+	fclose(f);
+	for (size_t i = 0; i < 6 && c->want[i]; i++)
+		ck_assert_msg(strstr(text, c->want[i]), "case %d: missing [%s] in:\n%s", _i,
+			      c->want[i], text);
+	for (size_t i = 0; i < 3 && c->absent[i]; i++)
+		ck_assert_msg(!strstr(text, c->absent[i]), "case %d: unexpected [%s] in:\n%s", _i,
+			      c->absent[i], text);
+	ck_assert(strstr(text, "dry run: nothing was changed"));
+	free(text);
+	config_free(&cfg);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("plan");
+	TCase *tc = tcase_create("plan");
+	tcase_add_loop_test(tc, plan_lines, 0, sizeof(cases) / sizeof(cases[0]));
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
