@@ -351,7 +351,7 @@ static int parse_options(struct config *cfg, struct seen *seen, int argc, char *
 			return fail(err, errlen, "option '%s' needs a value; see --help", origin);
 		default:
 			origin = argv[optind - 1];
-			if (optopt && optopt < 256)
+			if (optopt && optopt < 256 && strncmp(origin, "--", 2) != 0)
 				return fail(err, errlen, "unknown option '-%c'; see --help", optopt);
 			return fail(err, errlen, "unknown option '%s'; see --help", origin);
 		}

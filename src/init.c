@@ -95,6 +95,7 @@ struct supervisor {
 	int child_status;
 	bool pid1;
 	pid_t *termed; /* leftovers already sent SIGTERM (not PID 1 only) */
+	bool group_termed, warned_proc;
 	size_t n_termed, cap_termed;
 };
 
@@ -148,6 +149,18 @@ static pid_t parent_of(const char *pid)
 	return ppid;
 }
 
+/* Is /proc mounted for our PID namespace? Otherwise pids read there are
+ * not ours and nothing found there may be signalled. */
+static bool proc_is_ours(pid_t self)
+{
+	char buf[32];
+	ssize_t n = readlink("/proc/self", buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return atoi(buf) == self;
+}
+
 static bool already_termed(struct supervisor *s, pid_t pid)
 {
 	for (size_t i = 0; i < s->n_termed; i++)
@@ -176,7 +189,18 @@ static void signal_leftovers(struct supervisor *s, int sig)
 			log_warn("cannot signal leftover processes: %s", strerror(errno));
 		return;
 	}
+	/* The workload's process group first: it needs no /proc. */
+	if ((sig != SIGTERM || !s->group_termed) && kill(-s->child, sig) < 0 && errno != ESRCH)
+		log_warn("cannot signal the workload's process group: %s", strerror(errno));
+	s->group_termed = true;
 	pid_t self = getpid();
+	if (!proc_is_ours(self)) {
+		if (!s->warned_proc)
+			log_warn("/proc is not this PID namespace's; only the workload's process "
+				 "group is signalled");
+		s->warned_proc = true;
+		return;
+	}
 	DIR *d = opendir("/proc");
 	if (!d) {
 		log_warn("cannot list /proc to find leftover processes: %s", strerror(errno));
@@ -194,8 +218,9 @@ static void signal_leftovers(struct supervisor *s, int sig)
 	closedir(d);
 }
 
-/* Read one signal; -1 on timeout or error. timeout_ms < 0 waits forever. */
-static int next_signal(int sfd, int timeout_ms)
+/* Read one signal; -1 on timeout or error. timeout_ms < 0 waits forever.
+ * *sender gets the pid that sent it (0 for the kernel). */
+static int next_signal(int sfd, int timeout_ms, pid_t *sender)
 {
 	struct pollfd p = { .fd = sfd, .events = POLLIN };
 	int r = poll(&p, 1, timeout_ms);
@@ -211,38 +236,46 @@ static int next_signal(int sfd, int timeout_ms)
 			log_warn("reading signals: %s", strerror(errno));
 		return -1;
 	}
+	if (sender)
+		*sender = (pid_t)si.ssi_pid;
 	return (int)si.ssi_signo;
 }
 
+/* After SIGKILL, how long to wait for the last processes to be reaped. A
+ * process stepdown may not signal (a root process that entered the
+ * namespace with nsenter or docker exec) must not keep the container up. */
+#define KILL_WAIT_MS 2000
+
 /* The workload has ended: TERM to what is left, KILL at the deadline,
- * return once nothing is left. */
+ * return once nothing is left (or KILL_WAIT_MS after the KILL). */
 static void drain(struct supervisor *s)
 {
 	if (!reap(s))
 		return;
 	uint64_t deadline = now_ms() + (uint64_t)s->o->grace * 1000;
-	bool killed = s->o->grace == 0;
-	if (killed)
-		signal_leftovers(s, SIGKILL);
-	else
-		signal_leftovers(s, SIGTERM);
+	signal_leftovers(s, s->o->grace ? SIGTERM : SIGKILL);
+	while (s->o->grace && reap(s)) {
+		uint64_t now = now_ms();
+		if (now >= deadline) {
+			log_notice("grace period of %u s is over; killing what is left",
+				   s->o->grace);
+			break;
+		}
+		if (!s->pid1)
+			signal_leftovers(s, SIGTERM); /* orphans newly handed to us */
+		/* Other signals now have nobody to go to. */
+		next_signal(s->sfd, (int)(deadline - now), NULL);
+	}
+	uint64_t give_up = now_ms() + KILL_WAIT_MS;
 	while (reap(s)) {
-		if (!killed) {
-			uint64_t now = now_ms();
-			if (now >= deadline) {
-				log_notice("grace period of %u s is over; killing what is left",
-					   s->o->grace);
-				killed = true;
-			} else {
-				if (!s->pid1)
-					signal_leftovers(s, SIGTERM);
-				/* Other signals now have nobody to go to. */
-				next_signal(s->sfd, (int)(deadline - now));
-				continue;
-			}
+		uint64_t now = now_ms();
+		if (now >= give_up) {
+			log_warn("processes left that stepdown cannot kill (not its own "
+				 "user?); exiting without them");
+			return;
 		}
 		signal_leftovers(s, SIGKILL);
-		next_signal(s->sfd, s->pid1 ? -1 : 100);
+		next_signal(s->sfd, s->pid1 ? (int)(give_up - now) : 100, NULL);
 	}
 }
 
@@ -307,11 +340,13 @@ int init_supervise(const struct init_launch *l, const struct init_options *o, in
 	if (chdir("/") < 0)
 		log_warn("cannot leave the working directory: %s", strerror(errno));
 
+	pid_t self = getpid();
 	while (!s.child_done) {
-		int sig = next_signal(s.sfd, -1);
+		pid_t sender = 0;
+		int sig = next_signal(s.sfd, -1, &sender);
 		if (sig == SIGCHLD)
 			reap(&s);
-		else if (sig > 0)
+		else if (sig > 0 && sender != self) /* e.g. SIGPIPE from our own stderr */
 			forward(&s, sig);
 	}
 	drain(&s);

@@ -99,7 +99,11 @@ static int resolve_identity(const struct config *cfg, bool *switching, struct id
 		return EXIT_STEPDOWN_FAILED;
 	}
 	const char *missing = missing_root_caps();
-	if (missing && !cfg->dry_run) {
+	if (missing && cfg->dry_run) {
+		log_warn("a real run would stop here: started as root without %s; run the "
+			 "container with --cap-add for each",
+			 missing);
+	} else if (missing) {
 		log_error("started as root without the capabilities needed to drop root for good "
 			  "(missing: %s); run the container with --cap-add for each",
 			  missing);
@@ -109,7 +113,9 @@ static int resolve_identity(const struct config *cfg, bool *switching, struct id
 	return 0;
 }
 
-/* HOME for the workload. Not switching, an unwritable HOME moves to /tmp. */
+/* HOME for the workload, before the drop; once the drop is done, main()
+ * moves a default HOME the user cannot write to /tmp (caches of Hugging
+ * Face, torch, matplotlib... live under HOME). */
 static const char *choose_home(const struct config *cfg, bool switching, const struct ident *id,
 			       char *const envp[])
 {
@@ -146,6 +152,14 @@ static int drop_privileges(const struct config *cfg, bool switching, const struc
 	return 0;
 }
 
+/* Why the command could not be executed, in words. */
+static const char *exec_error_text(int e)
+{
+	if (e == ELIBACC)
+		return "it exists, but its #! interpreter or ELF loader does not";
+	return strerror(e);
+}
+
 int main(int argc, char *argv[], char *envp[])
 {
 	struct timespec start;
@@ -173,8 +187,9 @@ int main(int argc, char *argv[], char *envp[])
 	}
 	log_set_level((enum log_level)cfg.verbosity);
 	if (priv_check_not_setid() < 0) {
-		log_error("installed setuid or setgid (real and effective ids differ); refusing: "
-			  "install stepdown mode 0755 without the s bit");
+		log_error("installed setuid, setgid or with file capabilities (the kernel runs it "
+			  "in secure mode); refusing: install stepdown mode 0755, no s bit, no "
+			  "setcap");
 		return EXIT_STEPDOWN_FAILED;
 	}
 
@@ -212,7 +227,7 @@ int main(int argc, char *argv[], char *envp[])
 	log_info("privileges dropped and verified: uid=%u gid=%u (%.2f ms)", (unsigned)id.uid,
 		 (unsigned)id.gid, elapsed_ms(&start));
 
-	if (!switching && !cfg.home && access(home, W_OK) != 0) {
+	if (!cfg.home && access(home, W_OK) != 0) {
 		log_notice("HOME %s is not writable by uid %u; using /tmp", home,
 			   (unsigned)id.uid);
 		home = "/tmp";
@@ -229,7 +244,7 @@ int main(int argc, char *argv[], char *envp[])
 				      .signals = &start_signals };
 	if (cfg.exec_mode) {
 		int e = -init_exec(&launch);
-		log_error("cannot run '%s': %s", cfg.command[0], strerror(e));
+		log_error("cannot run '%s': %s", cfg.command[0], exec_error_text(e));
 		return init_exec_status(e);
 	}
 	struct init_options opts = { .signal_group = cfg.signal_group, .rewrite = cfg.rewrite,
@@ -241,7 +256,7 @@ int main(int argc, char *argv[], char *envp[])
 		return EXIT_STEPDOWN_FAILED;
 	}
 	if (exec_errno)
-		log_error("cannot run '%s': %s", cfg.command[0], strerror(exec_errno));
+		log_error("cannot run '%s': %s", cfg.command[0], exec_error_text(exec_errno));
 	log_info("workload ended with status %d (%.2f ms after start)", rc, elapsed_ms(&start));
 	env_free(env);
 	ident_free(&id);

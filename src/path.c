@@ -74,6 +74,8 @@ int path_exec(const char *file, char *const argv[], char *const envp[])
 		struct stat st;
 		if (stat(buf, &st) < 0)
 			continue; /* not there, or a directory we cannot search */
+		if (e == ENOENT)
+			return -ELIBACC; /* there, but its #! interpreter or loader is not */
 		if (e != EACCES)
 			return -e;
 		found_err = e; /* found but not executable: keep looking, like execvp */

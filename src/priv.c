@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -30,6 +31,10 @@ int priv_check_not_setid(void)
 	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
 		return -errno;
 	if (ru != eu || ru != su || rg != eg || rg != sg)
+		return -EPERM;
+	/* The kernel's own word: set for setuid, setgid and file-capability
+	 * execs alike (a file capability would otherwise become ambient). */
+	if (getauxval(AT_SECURE))
 		return -EPERM;
 	return 0;
 }

@@ -16,7 +16,8 @@ int path_next(const char *file, const char **cursor, char *buf, size_t len);
 /* Execute file like execvp, but report 127 semantics honestly: returns
  * -ENOENT when no candidate exists (even if some PATH directory could not
  * be searched), -EACCES or another errno when a candidate exists but could
- * not be executed. A file without #! runs with /bin/sh, as execvp does. */
+ * not be executed, -ELIBACC when it exists but its #! interpreter or ELF
+ * loader does not. A file without #! runs with /bin/sh, as execvp does. */
 int path_exec(const char *file, char *const argv[], char *const envp[]);
 
 #endif

@@ -10,8 +10,9 @@
 
 #include "stepdown/ident.h"
 
-/* Refuse a setuid/setgid install: -EPERM when real and effective (or
- * saved) ids differ. */
+/* Refuse a setuid, setgid or file-capability install: -EPERM when real
+ * and effective (or saved) ids differ, or the kernel ran us in secure mode
+ * (AT_SECURE). */
 int priv_check_not_setid(void);
 
 /* True when the process can switch identity: CAP_SETUID and CAP_SETGID in

@@ -52,13 +52,14 @@ GR
 }
 
 # in_ns CMD...: run CMD in new PID + mount namespaces with the fixture's
-# passwd/group in place; CMD is exec'd so it is PID 1. Extra unshare flags
+# passwd/group and /home (app's home, owned by 1000) in place; CMD is exec'd so it is PID 1. Extra unshare flags
 # can be given in UNSHARE_FLAGS (e.g. -n).
 in_ns() {
   timeout -k 5 "${NS_TIMEOUT:-120}" \
   unshare -m -fp --mount-proc ${UNSHARE_FLAGS:-} --kill-child -- /bin/sh -c '
     mount --bind "$0/etc/passwd" /etc/passwd &&
     mount --bind "$0/etc/group" /etc/group &&
+    mount --bind "$0/home" /home &&
     exec "$@"' "$T" "$@"
 }
 

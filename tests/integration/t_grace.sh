@@ -48,6 +48,22 @@ RC=$?; MS=$(( ($(date +%s%N) - t0) / 1000000 ))
 expect_eq "no leftovers: exit status" 4 "$RC"
 [ "$MS" -lt 2000 ] && pass "no leftovers: no grace wait (${MS} ms)" || fail "waited ${MS} ms with nothing left"
 
+# A root process that entered the namespace (nsenter, docker exec) and was
+# orphaned to PID 1 cannot be killed by the dropped PID 1: stepdown gives up
+# on it shortly after the deadline instead of keeping the container up.
+rm -rf "$T/out"; mkdir -m 0777 "$T/out"
+t0=$(date +%s%N)
+in_ns "$STEPDOWN" -u app --grace 1 -- /bin/sh -c 'touch "$0/ready"; sleep 1; exit 5' "$T/out" 2>"$T/err" &
+bg=$!
+wait_for "$T/out/ready"
+pid1=$(pgrep -f "^$STEPDOWN -u app --grace 1 -- /bin/sh -c .* $T/out" | head -1)
+nsenter -t "$pid1" -p -m -- /bin/sh -c 'sleep 600 & exit 0'
+wait "$bg"; RC=$?; MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+expect_eq "unkillable root leftover: exit status is the workload's" 5 "$RC"
+[ "$MS" -lt 8000 ] && pass "unkillable root leftover: stepdown exited after ${MS} ms" \
+  || fail "unkillable root leftover kept stepdown up for ${MS} ms"
+expect_match "  and said why" "cannot kill" "$(cat "$T/err")"
+
 # STEPDOWN_GRACE is the twin.
 rm -rf "$T/out"; mkdir -m 0777 "$T/out"
 t0=$(date +%s%N)

@@ -454,6 +454,12 @@ static const struct rewrite_case rewrite_cases[] = {
 	{ "STOP:TERM", -EINVAL, 0, 0 },
 	{ "19:TERM", -EINVAL, 0, 0 },
 	{ "CHLD:TERM", -EINVAL, 0, 0 },
+	/* never reach the loop: fault signals stay unblocked, 32/33 are libc's */
+	{ "SEGV:TERM", -EINVAL, 0, 0 },
+	{ "ABRT:TERM", -EINVAL, 0, 0 },
+	{ "SIGSYS:TERM", -EINVAL, 0, 0 },
+	{ "32:TERM", -EINVAL, 0, 0 },
+	{ "33:TERM", -EINVAL, 0, 0 },
 	{ "CLD:TERM", -EINVAL, 0, 0 },
 	{ "17:TERM", -EINVAL, 0, 0 },
 	{ "TERM:FOO", -EINVAL, 0, 0 },
