@@ -5,12 +5,12 @@
 #include <errno.h>
 #include <getopt.h>
 #include <linux/capability.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "stepdown/env.h"
+#include "stepdown/errmsg.h"
 
 enum {
 	OPT_USER_FROM = 256,
@@ -79,21 +79,11 @@ struct seen {
 	bool rewrite, grace, exec_mode, dry_run, verbose, quiet;
 };
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 static int add_writable(struct config *cfg, char *path, const char *origin, char *err,
 			size_t errlen)
 {
 	if (path[0] != '/')
-		return fail(err, errlen,
+		return errmsg_set(-EINVAL, err, errlen,
 			    "%s: '%s' is not an absolute path; give the full path, e.g. /models/cache",
 			    origin, path);
 	char **grown = realloc(cfg->writable, (cfg->n_writable + 1) * sizeof(*grown));
@@ -107,7 +97,7 @@ static int add_writable(struct config *cfg, char *path, const char *origin, char
 static int check_absolute(const char *path, const char *origin, char *err, size_t errlen)
 {
 	if (path[0] != '/')
-		return fail(err, errlen, "%s: '%s' is not an absolute path", origin, path);
+		return errmsg_set(-EINVAL, err, errlen, "%s: '%s' is not an absolute path", origin, path);
 	return 0;
 }
 
@@ -116,12 +106,12 @@ static int set_rewrite(struct config *cfg, const char *spec, const char *origin,
 {
 	int from, to;
 	if (parse_rewrite(spec, &from, &to) < 0)
-		return fail(err, errlen,
+		return errmsg_set(-EINVAL, err, errlen,
 			    "%s: '%s' is not FROM:TO with two signals (e.g. TERM:QUIT); "
 			    "FROM cannot be KILL, STOP or CHLD",
 			    origin, spec);
 	if (cfg->rewrite[from] != 0)
-		return fail(err, errlen, "%s: signal %d is rewritten twice", origin, from);
+		return errmsg_set(-EINVAL, err, errlen, "%s: signal %d is rewritten twice", origin, from);
 	cfg->rewrite[from] = to;
 	return 0;
 }
@@ -131,12 +121,12 @@ static int set_keep_caps(struct config *cfg, const char *list, const char *origi
 {
 	uint64_t mask = 0;
 	if (parse_cap_list(list, &mask) < 0)
-		return fail(err, errlen,
+		return errmsg_set(-EINVAL, err, errlen,
 			    "%s: '%s' is not a comma-separated list of capability names "
 			    "(e.g. NET_BIND_SERVICE,CHOWN)",
 			    origin, list);
 	if (mask & ((UINT64_C(1) << CAP_SETUID) | (UINT64_C(1) << CAP_SETGID)))
-		return fail(err, errlen,
+		return errmsg_set(-EINVAL, err, errlen,
 			    "%s: keeping SETUID or SETGID would let the workload become root again; "
 			    "refused",
 			    origin);
@@ -148,7 +138,7 @@ static int set_umask(struct config *cfg, const char *s, const char *origin, char
 		     size_t errlen)
 {
 	if (parse_umask(s, &cfg->umask) < 0)
-		return fail(err, errlen, "%s: '%s' is not an octal mode between 0 and 0777", origin,
+		return errmsg_set(-EINVAL, err, errlen, "%s: '%s' is not an octal mode between 0 and 0777", origin,
 			    s);
 	cfg->has_umask = true;
 	return 0;
@@ -158,7 +148,7 @@ static int set_grace(struct config *cfg, const char *s, const char *origin, char
 		     size_t errlen)
 {
 	if (parse_seconds(s, &cfg->grace) < 0)
-		return fail(err, errlen, "%s: '%s' is not a whole number of seconds (0 to 86400)",
+		return errmsg_set(-EINVAL, err, errlen, "%s: '%s' is not a whole number of seconds (0 to 86400)",
 			    origin, s);
 	return 0;
 }
@@ -176,7 +166,7 @@ static int env_bool(char *const envp[], const char *name, bool *out, char *err, 
 	if (!v)
 		return 0;
 	if (parse_bool(v, out) < 0)
-		return fail(err, errlen, "%s='%s' is not a boolean (use 1 or 0)", name, v);
+		return errmsg_set(-EINVAL, err, errlen, "%s='%s' is not a boolean (use 1 or 0)", name, v);
 	return 0;
 }
 
@@ -208,7 +198,7 @@ static int apply_environment(struct config *cfg, const struct seen *seen, char *
 			if (colon)
 				*colon = '\0';
 			if (!*p)
-				return fail(err, errlen,
+				return errmsg_set(-EINVAL, err, errlen,
 					    "STEPDOWN_WRITABLE='%s' has an empty element; separate "
 					    "absolute paths with single ':'",
 					    v);
@@ -235,7 +225,7 @@ static int apply_environment(struct config *cfg, const struct seen *seen, char *
 			const char *comma = strchr(p, ',');
 			size_t n = comma ? (size_t)(comma - p) : strlen(p);
 			if (n == 0 || n >= sizeof(item))
-				return fail(err, errlen,
+				return errmsg_set(-EINVAL, err, errlen,
 					    "STEPDOWN_REWRITE='%s' is not a comma-separated list of "
 					    "FROM:TO pairs",
 					    v);
@@ -264,7 +254,7 @@ static int apply_environment(struct config *cfg, const struct seen *seen, char *
 		if ((r = env_bool(envp, "STEPDOWN_QUIET", &quiet, err, errlen)) < 0)
 			return r;
 		if (verbose && quiet)
-			return fail(err, errlen,
+			return errmsg_set(-EINVAL, err, errlen,
 				    "STEPDOWN_VERBOSE and STEPDOWN_QUIET are both set; choose one");
 		cfg->verbosity = verbose ? 2 : quiet ? 0 : 1;
 	}
@@ -283,7 +273,7 @@ static int parse_options(struct config *cfg, struct seen *seen, int argc, char *
 		switch (c) {
 		case 'u':
 			if (!*optarg)
-				return fail(err, errlen, "--user: empty; give a name or uid");
+				return errmsg_set(-EINVAL, err, errlen, "--user: empty; give a name or uid");
 			cfg->user = optarg;
 			seen->user = true;
 			break;
@@ -348,16 +338,16 @@ static int parse_options(struct config *cfg, struct seen *seen, int argc, char *
 			break;
 		case ':':
 			origin = argv[optind - 1];
-			return fail(err, errlen, "option '%s' needs a value; see --help", origin);
+			return errmsg_set(-EINVAL, err, errlen, "option '%s' needs a value; see --help", origin);
 		default:
 			origin = argv[optind - 1];
 			if (optopt && optopt < 256 && strncmp(origin, "--", 2) != 0)
-				return fail(err, errlen, "unknown option '-%c'; see --help", optopt);
-			return fail(err, errlen, "unknown option '%s'; see --help", origin);
+				return errmsg_set(-EINVAL, err, errlen, "unknown option '-%c'; see --help", optopt);
+			return errmsg_set(-EINVAL, err, errlen, "unknown option '%s'; see --help", origin);
 		}
 	}
 	if (seen->verbose && seen->quiet)
-		return fail(err, errlen, "--verbose and --quiet together; choose one");
+		return errmsg_set(-EINVAL, err, errlen, "--verbose and --quiet together; choose one");
 	if (seen->verbose || seen->quiet)
 		cfg->verbosity = seen->verbose ? 2 : 0;
 	return 0;
@@ -386,7 +376,7 @@ int config_parse(struct config *cfg, int argc, char *const argv[], char *const e
 	if (r < 0)
 		return r;
 	if (optind >= argc)
-		return fail(err, errlen,
+		return errmsg_set(-EINVAL, err, errlen,
 			    "no command given; usage: stepdown [OPTION]... -- COMMAND [ARG]...");
 	cfg->command = &argv[optind];
 	return 0;

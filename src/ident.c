@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "stepdown/errmsg.h"
 #include "stepdown/parse.h"
 
 /* Split line into exactly n fields at ':'. */
@@ -182,16 +182,6 @@ static int cmp_gid(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-__attribute__((format(printf, 4, 5)))
-static int fail(int code, char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
 /* A name as a passwd or group file can hold it: not empty, no leading
  * '-' or '+' (option-like, NIS), no blanks or control characters. */
 static bool plausible_name(const char *s)
@@ -225,7 +215,7 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 
 	if (ulen == 0 || ulen >= sizeof(user) || (gpart && (!*gpart || strchr(gpart, ':') ||
 							   strlen(gpart) >= sizeof(grp))))
-		return fail(-EINVAL, err, errlen,
+		return errmsg_set(-EINVAL, err, errlen,
 			    "user '%s' is not USER or USER:GROUP (a name or a decimal id each)",
 			    spec);
 	memcpy(user, spec, ulen);
@@ -235,20 +225,20 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 	if (all_digits(user)) {
 		uint32_t uid;
 		if (parse_id(user, &uid) < 0)
-			return fail(-EINVAL, err, errlen,
+			return errmsg_set(-EINVAL, err, errlen,
 				    "uid '%s' is out of range (0 to 4294967294)", user);
 		q.uid = uid;
 	} else if (!plausible_name(user)) {
-		return fail(-EINVAL, err, errlen, "user '%s' is not a valid name or uid", user);
+		return errmsg_set(-EINVAL, err, errlen, "user '%s' is not a valid name or uid", user);
 	} else {
 		q.name = user;
 	}
 	r = for_each_line(passwd, passwd_len, match_passwd, &q);
 	if (r < 0)
-		return fail(r, err, errlen, "cannot read the user database: %s", strerror(-r));
+		return errmsg_set(r, err, errlen, "cannot read the user database: %s", strerror(-r));
 	if (r == 0) {
 		if (q.name)
-			return fail(-ENOENT, err, errlen,
+			return errmsg_set(-ENOENT, err, errlen,
 				    "unknown user '%s': no such name in /etc/passwd; add it to the "
 				    "image or give a numeric uid",
 				    user);
@@ -260,10 +250,10 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 		out->name = strdup(num);
 		out->home = strdup("/");
 		if (!out->name || !out->home)
-			return fail(-ENOMEM, err, errlen, "out of memory");
+			return errmsg_set(-ENOMEM, err, errlen, "out of memory");
 	}
 	if (out->uid == 0)
-		return fail(-EPERM, err, errlen,
+		return errmsg_set(-EPERM, err, errlen,
 			    "user '%s' is root (uid 0); stepdown only runs workloads as non-root", user);
 
 	if (gpart) {
@@ -271,20 +261,20 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 		if (all_digits(grp)) {
 			uint32_t gid;
 			if (parse_id(grp, &gid) < 0)
-				return fail(-EINVAL, err, errlen,
+				return errmsg_set(-EINVAL, err, errlen,
 					    "gid '%s' is out of range (0 to 4294967294)", grp);
 			out->gid = gid;
 		} else if (!plausible_name(grp)) {
-			return fail(-EINVAL, err, errlen, "group '%s' is not a valid name or gid",
+			return errmsg_set(-EINVAL, err, errlen, "group '%s' is not a valid name or gid",
 				    grp);
 		} else {
 			struct gr_query g = { .name = grp };
 			r = for_each_line(group, group_len, match_group_name, &g);
 			if (r < 0)
-				return fail(r, err, errlen, "cannot read the group database: %s",
+				return errmsg_set(r, err, errlen, "cannot read the group database: %s",
 					    strerror(-r));
 			if (r == 0)
-				return fail(-ENOENT, err, errlen,
+				return errmsg_set(-ENOENT, err, errlen,
 					    "unknown group '%s': no such name in /etc/group", grp);
 			out->gid = g.gid;
 		}
@@ -297,7 +287,7 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 			r = for_each_line(group, group_len, match_member, &m);
 		if (r < 0) {
 			free(m.groups);
-			return fail(r, err, errlen, "cannot collect the groups of '%s': %s",
+			return errmsg_set(r, err, errlen, "cannot collect the groups of '%s': %s",
 				    out->name, strerror(-r));
 		}
 		qsort(m.groups, m.n, sizeof(*m.groups), cmp_gid);
@@ -308,7 +298,7 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 		out->groups = m.groups;
 		out->n_groups = u;
 		if (u > IDENT_MAX_GROUPS)
-			return fail(-E2BIG, err, errlen,
+			return errmsg_set(-E2BIG, err, errlen,
 				    "user '%s' is in %zu groups; at most %u are supported", out->name,
 				    u, IDENT_MAX_GROUPS);
 	}
@@ -323,7 +313,7 @@ int ident_resolve_buf(const char *spec, const char *passwd, size_t passwd_len,
 	if (errlen)
 		err[0] = '\0';
 	if (!spec)
-		return fail(-EINVAL, err, errlen, "no user given");
+		return errmsg_set(-EINVAL, err, errlen, "no user given");
 	int r = resolve(spec, passwd, passwd_len, group, group_len, out, err, errlen);
 	if (r < 0)
 		ident_free(out);
@@ -398,7 +388,7 @@ static int read_db(const char *path, char **buf, size_t *len, char *err, size_t 
 		return 0;
 	}
 	if (r < 0)
-		return fail(r, err, errlen, "cannot read '%s': %s", path, strerror(-r));
+		return errmsg_set(r, err, errlen, "cannot read '%s': %s", path, strerror(-r));
 	return 0;
 }
 
@@ -431,16 +421,16 @@ int ident_current(const char *passwd_path, struct ident *out, char *err, size_t 
 
 	int n = getgroups(0, NULL);
 	if (n < 0)
-		return fail(-errno, err, errlen, "getgroups: %s", strerror(errno));
+		return errmsg_set(-errno, err, errlen, "getgroups: %s", strerror(errno));
 	if (n > 0) {
 		out->groups = calloc((size_t)n, sizeof(gid_t));
 		if (!out->groups)
-			return fail(-ENOMEM, err, errlen, "out of memory");
+			return errmsg_set(-ENOMEM, err, errlen, "out of memory");
 		n = getgroups(n, out->groups);
 		if (n < 0) {
 			int e = errno;
 			ident_free(out);
-			return fail(-e, err, errlen, "getgroups: %s", strerror(e));
+			return errmsg_set(-e, err, errlen, "getgroups: %s", strerror(e));
 		}
 		qsort(out->groups, (size_t)n, sizeof(gid_t), cmp_gid);
 		out->n_groups = (size_t)n;
@@ -460,7 +450,7 @@ int ident_current(const char *passwd_path, struct ident *out, char *err, size_t 
 	if (r < 0) {
 		ident_free(&found);
 		ident_free(out);
-		return fail(r, err, errlen, "cannot read '%s': %s", passwd_path, strerror(-r));
+		return errmsg_set(r, err, errlen, "cannot read '%s': %s", passwd_path, strerror(-r));
 	}
 	if (r > 0) {
 		out->name = found.name;
@@ -473,7 +463,7 @@ int ident_current(const char *passwd_path, struct ident *out, char *err, size_t 
 		out->home = strdup("/");
 		if (!out->name || !out->home) {
 			ident_free(out);
-			return fail(-ENOMEM, err, errlen, "out of memory");
+			return errmsg_set(-ENOMEM, err, errlen, "out of memory");
 		}
 	}
 	return 0;

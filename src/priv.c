@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <grp.h>
 #include <linux/capability.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "stepdown/errmsg.h"
 #include "stepdown/ident.h"
 
 #define BIT(n) (UINT64_C(1) << (n))
@@ -229,16 +229,6 @@ int priv_shed(uint64_t keep, uint64_t *kept, bool *bounding_cleared, const char 
 	return set_no_new_privs(step);
 }
 
-__attribute__((format(printf, 3, 4)))
-static int mismatch(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EPERM;
-}
-
 static int cmp_gid(const void *a, const void *b)
 {
 	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
@@ -250,17 +240,17 @@ static int verify_groups(const gid_t *want, size_t n_want, char *err, size_t err
 {
 	int n = getgroups(0, NULL);
 	if (n < 0)
-		return mismatch(err, errlen, "cannot read the groups back: %s", strerror(errno));
+		return errmsg_set(-EPERM, err, errlen, "cannot read the groups back: %s", strerror(errno));
 	gid_t *have = calloc((size_t)n + 1, sizeof(gid_t));
 	gid_t *exp = calloc(n_want + 1, sizeof(gid_t));
 	int r = 0;
 	if (!have || !exp) {
-		r = mismatch(err, errlen, "out of memory while verifying groups");
+		r = errmsg_set(-EPERM, err, errlen, "out of memory while verifying groups");
 		goto out;
 	}
 	n = getgroups(n, have);
 	if (n < 0) {
-		r = mismatch(err, errlen, "cannot read the groups back: %s", strerror(errno));
+		r = errmsg_set(-EPERM, err, errlen, "cannot read the groups back: %s", strerror(errno));
 		goto out;
 	}
 	if (n_want)
@@ -272,7 +262,7 @@ static int verify_groups(const gid_t *want, size_t n_want, char *err, size_t err
 		if (i == 0 || have[i] != have[i - 1])
 			have[m++] = have[i];
 	if (m != n_want || memcmp(have, exp, m * sizeof(gid_t)) != 0)
-		r = mismatch(err, errlen,
+		r = errmsg_set(-EPERM, err, errlen,
 			     "supplementary groups are not the expected set (%zu held, %zu expected)",
 			     m, n_want);
 out:
@@ -287,12 +277,12 @@ int priv_verify(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups, uint
 	uid_t ru, eu, su;
 	gid_t rg, eg, sg;
 	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
-		return mismatch(err, errlen, "cannot read the ids back: %s", strerror(errno));
+		return errmsg_set(-EPERM, err, errlen, "cannot read the ids back: %s", strerror(errno));
 	if (ru != uid || eu != uid || su != uid)
-		return mismatch(err, errlen, "uids are %u/%u/%u, expected %u", (unsigned)ru,
+		return errmsg_set(-EPERM, err, errlen, "uids are %u/%u/%u, expected %u", (unsigned)ru,
 				(unsigned)eu, (unsigned)su, (unsigned)uid);
 	if (rg != gid || eg != gid || sg != gid)
-		return mismatch(err, errlen, "gids are %u/%u/%u, expected %u", (unsigned)rg,
+		return errmsg_set(-EPERM, err, errlen, "gids are %u/%u/%u, expected %u", (unsigned)rg,
 				(unsigned)eg, (unsigned)sg, (unsigned)gid);
 	int r = verify_groups(groups, n_groups, err, errlen);
 	if (r < 0)
@@ -300,7 +290,7 @@ int priv_verify(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups, uint
 
 	struct priv_caps c;
 	if ((r = priv_read_caps(&c)) < 0)
-		return mismatch(err, errlen, "cannot read the capabilities back: %s",
+		return errmsg_set(-EPERM, err, errlen, "cannot read the capabilities back: %s",
 				strerror(-r));
 	/* Nothing beyond keep anywhere; and what is kept must be usable. */
 	uint64_t extra = (c.effective | c.permitted | c.inheritable | c.ambient) & ~keep;
@@ -309,22 +299,22 @@ int priv_verify(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups, uint
 	if (extra) {
 		char names[512];
 		priv_format_caps(extra, names, sizeof(names));
-		return mismatch(err, errlen, "capabilities still held: %s", names);
+		return errmsg_set(-EPERM, err, errlen, "capabilities still held: %s", names);
 	}
 	if (c.effective != keep || c.permitted != keep || c.ambient != keep) {
 		char names[512];
 		priv_format_caps(keep & ~(c.effective & c.permitted & c.ambient), names,
 				 sizeof(names));
-		return mismatch(err, errlen, "kept capabilities not in place: %s", names);
+		return errmsg_set(-EPERM, err, errlen, "kept capabilities not in place: %s", names);
 	}
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
-		return mismatch(err, errlen, "no_new_privs is not set");
+		return errmsg_set(-EPERM, err, errlen, "no_new_privs is not set");
 	if (prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0) != 0)
-		return mismatch(err, errlen, "keepcaps is still set");
+		return errmsg_set(-EPERM, err, errlen, "keepcaps is still set");
 	/* The real test: root must be out of reach. */
 	if (uid != 0 && setuid(0) == 0)
-		return mismatch(err, errlen, "setuid(0) succeeded: root is still reachable");
+		return errmsg_set(-EPERM, err, errlen, "setuid(0) succeeded: root is still reachable");
 	if (gid != 0 && setgid(0) == 0)
-		return mismatch(err, errlen, "setgid(0) succeeded: gid 0 is still reachable");
+		return errmsg_set(-EPERM, err, errlen, "setgid(0) succeeded: gid 0 is still reachable");
 	return 0;
 }

@@ -8,6 +8,8 @@
 
 #include "stepdown/env.h"
 
+#include "unit.h"
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define MAX_ENV 16
@@ -227,11 +229,5 @@ static Suite *env_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(env_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return unit_run(env_suite());
 }

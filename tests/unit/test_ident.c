@@ -18,6 +18,8 @@
 
 #include "stepdown/ident.h"
 
+#include "unit.h"
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A string literal and its exact length (it may contain NUL bytes). */
@@ -1109,11 +1111,5 @@ static Suite *ident_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(ident_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return unit_run(ident_suite());
 }

@@ -16,6 +16,8 @@
 #include "stepdown/init.h"
 #include "stepdown/path.h"
 
+#include "unit.h"
+
 START_TEST(exec_status_mapping)
 {
 	static const struct { int err, status; } cases[] = {
@@ -225,9 +227,5 @@ int main(void)
 	tcase_add_test(tc, supervise_kills_leftovers_at_deadline);
 	tcase_add_test(tc, signals_block_records_start_state);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s);
 }

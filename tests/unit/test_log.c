@@ -9,6 +9,8 @@
 
 #include "stepdown/log.h"
 
+#include "unit.h"
+
 /* Runs fn with stderr redirected to a temporary file; returns what it wrote. */
 static char *capture(void (*fn)(void))
 {
@@ -110,9 +112,5 @@ int main(void)
 	tcase_add_test(tc, errno_preserved);
 	tcase_add_test(tc, long_message_is_one_line);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s);
 }

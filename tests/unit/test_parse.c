@@ -15,6 +15,8 @@
 
 #include "stepdown/parse.h"
 
+#include "unit.h"
+
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
 #define U32_SENTINEL UINT32_C(0xDEADBEEF)
@@ -851,11 +853,5 @@ static Suite *parse_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(parse_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(parse_suite());
 }

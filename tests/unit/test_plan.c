@@ -8,6 +8,8 @@
 #include "stepdown/ident.h"
 #include "stepdown/plan.h"
 
+#include "unit.h"
+
 struct plan_case {
 	const char *argv[12];
 	bool switching;
@@ -75,9 +77,5 @@ int main(void)
 	TCase *tc = tcase_create("plan");
 	tcase_add_loop_test(tc, plan_lines, 0, sizeof(cases) / sizeof(cases[0]));
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s);
 }

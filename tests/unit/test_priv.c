@@ -13,6 +13,8 @@
 
 #include "stepdown/priv.h"
 
+#include "unit.h"
+
 #define BIT(n) (UINT64_C(1) << (n))
 
 static struct ident make_ident(uid_t uid, gid_t gid, const gid_t *groups, size_t n)
@@ -210,9 +212,5 @@ int main(void)
 	tcase_add_test(tc, shed_as_non_root);
 	tcase_add_test(tc, format_caps);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s);
 }
