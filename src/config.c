@@ -11,6 +11,7 @@
 
 #include "stepdown/env.h"
 #include "stepdown/errmsg.h"
+#include "stepdown/walk.h"
 
 enum {
 	OPT_USER_FROM = 256,
@@ -22,6 +23,7 @@ enum {
 	OPT_GRACE,
 	OPT_EXEC,
 	OPT_DRY_RUN,
+	OPT_JOBS,
 };
 
 static const struct option long_options[] = {
@@ -36,6 +38,7 @@ static const struct option long_options[] = {
 	{ "grace", required_argument, NULL, OPT_GRACE },
 	{ "exec", no_argument, NULL, OPT_EXEC },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -57,6 +60,7 @@ static const char usage_text[] =
 	"      --rewrite FROM:TO    deliver signal TO when FROM arrives (repeatable)\n"
 	"      --grace SECONDS      leftover processes get SECONDS after TERM (default 5)\n"
 	"      --exec               no supervision: drop privileges and exec in place\n"
+	"      --jobs N             threads for the ownership walk (default: CPUs, max 8)\n"
 	"      --dry-run            print the resolved plan, change nothing\n"
 	"  -v, --verbose            phase-by-phase report with timings\n"
 	"  -q, --quiet              errors only\n"
@@ -76,7 +80,7 @@ const char *config_usage(void)
 /* What the command line said, so the environment fills only the gaps. */
 struct seen {
 	bool user, user_from, writable, keep_caps, home, umask, signal_group;
-	bool rewrite, grace, exec_mode, dry_run, verbose, quiet;
+	bool rewrite, grace, jobs, exec_mode, dry_run, verbose, quiet;
 };
 
 static int add_writable(struct config *cfg, char *path, const char *origin, char *err,
@@ -141,6 +145,18 @@ static int set_umask(struct config *cfg, const char *s, const char *origin, char
 		return errmsg_set(-EINVAL, err, errlen, "%s: '%s' is not an octal mode between 0 and 0777", origin,
 			    s);
 	cfg->has_umask = true;
+	return 0;
+}
+
+static int set_jobs(struct config *cfg, const char *s, const char *origin, char *err,
+		    size_t errlen)
+{
+	uint32_t n;
+	if (parse_u32(s, WALK_MAX_JOBS, &n) < 0 || n == 0)
+		return errmsg_set(-EINVAL, err, errlen,
+				  "%s: '%s' is not a number of threads from 1 to %d", origin, s,
+				  WALK_MAX_JOBS);
+	cfg->jobs = n;
 	return 0;
 }
 
@@ -214,6 +230,9 @@ static int apply_environment(struct config *cfg, const struct seen *seen, char *
 			return r;
 	if (!seen->umask && (v = env_value(envp, "STEPDOWN_UMASK")))
 		if ((r = set_umask(cfg, v, "STEPDOWN_UMASK", err, errlen)) < 0)
+			return r;
+	if (!seen->jobs && (v = env_value(envp, "STEPDOWN_JOBS")))
+		if ((r = set_jobs(cfg, v, "STEPDOWN_JOBS", err, errlen)) < 0)
 			return r;
 	if (!seen->grace && (v = env_value(envp, "STEPDOWN_GRACE")))
 		if ((r = set_grace(cfg, v, "STEPDOWN_GRACE", err, errlen)) < 0)
@@ -322,6 +341,11 @@ static int parse_options(struct config *cfg, struct seen *seen, int argc, char *
 			break;
 		case OPT_DRY_RUN:
 			cfg->dry_run = seen->dry_run = true;
+			break;
+		case OPT_JOBS:
+			if ((r = set_jobs(cfg, optarg, "--jobs", err, errlen)) < 0)
+				return r;
+			seen->jobs = true;
 			break;
 		case 'v':
 			seen->verbose = true;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "stepdown/log.h"
 #include "stepdown/plan.h"
 #include "stepdown/priv.h"
+#include "stepdown/walk.h"
 
 #define EXIT_STEPDOWN_FAILED 125
 #define PASSWD_FILE "/etc/passwd"
@@ -56,6 +58,37 @@ static const char *missing_root_caps(void)
 	return buf + 1;
 }
 
+/* --user-from: the owner of path (a host bind mount), unless that is root.
+ * Returns 1 with *id set, 0 to fall back to --user, -1 on error (logged). */
+static int identity_from_path(const char *path, struct ident *id)
+{
+	char err[512], spec[32];
+	int fd;
+	bool created;
+	struct stat st;
+	if (walk_open_declared(path, false, 0, 0, &fd, &created, err, sizeof(err)) < 0) {
+		log_error("--user-from: %s", err);
+		return -1;
+	}
+	int r = fstat(fd, &st);
+	close(fd);
+	if (r < 0) {
+		log_error("--user-from: cannot stat '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (st.st_uid == 0) {
+		log_info("--user-from: %s is owned by root; falling back to --user", path);
+		return 0;
+	}
+	snprintf(spec, sizeof(spec), "%u:%u", (unsigned)st.st_uid, (unsigned)st.st_gid);
+	if (ident_resolve(spec, PASSWD_FILE, GROUP_FILE, id, err, sizeof(err)) < 0) {
+		log_error("--user-from %s: %s", path, err);
+		return -1;
+	}
+	log_info("--user-from: %s is owned by %s, running as its owner", path, spec);
+	return 1;
+}
+
 /* Who the workload runs as. Returns 0 or an exit code. */
 static int resolve_identity(const struct config *cfg, bool *switching, struct ident *id)
 {
@@ -89,12 +122,19 @@ static int resolve_identity(const struct config *cfg, bool *switching, struct id
 	}
 
 	*switching = true;
-	if (!cfg->user) {
-		log_error("started as root with no user to become; give --user USER "
-			  "(or STEPDOWN_USER)");
+	r = cfg->user_from ? identity_from_path(cfg->user_from, id) : 0;
+	if (r < 0)
+		return EXIT_STEPDOWN_FAILED;
+	if (r == 0 && !cfg->user) {
+		log_error(cfg->user_from ? "--user-from %s is owned by root and there is no --user "
+					   "to fall back to; give --user USER"
+					 : "started as root with no user to become; give --user USER "
+					   "(or STEPDOWN_USER)%s",
+			  cfg->user_from ? cfg->user_from : "");
 		return EXIT_STEPDOWN_FAILED;
 	}
-	if ((r = ident_resolve(cfg->user, PASSWD_FILE, GROUP_FILE, id, err, sizeof(err))) < 0) {
+	if (r == 0 &&
+	    (r = ident_resolve(cfg->user, PASSWD_FILE, GROUP_FILE, id, err, sizeof(err))) < 0) {
 		log_error("%s", err);
 		return EXIT_STEPDOWN_FAILED;
 	}
@@ -111,6 +151,86 @@ static int resolve_identity(const struct config *cfg, bool *switching, struct id
 		return EXIT_STEPDOWN_FAILED;
 	}
 	return 0;
+}
+
+static bool has_cap(int cap)
+{
+	struct priv_caps c;
+	return priv_read_caps(&c) == 0 && (c.effective & (UINT64_C(1) << cap));
+}
+
+/* Phase 4 as root: create each declared dir and fix its tree's ownership.
+ * In a dry run, only count. Returns 0 or an exit code. */
+static int fix_writable(const struct config *cfg, const struct ident *id,
+			struct plan_dir *dirs)
+{
+	char err[512];
+	struct walk_options wo = { .uid = id->uid, .gid = id->gid, .dry_run = cfg->dry_run,
+				   .jobs = cfg->jobs ? cfg->jobs : walk_default_jobs(),
+				   .progress = cfg->verbosity >= 1 };
+	if (!cfg->dry_run && !has_cap(CAP_CHOWN)) {
+		log_error("--writable needs CAP_CHOWN to set ownership; run the container with "
+			  "--cap-add CHOWN");
+		return EXIT_STEPDOWN_FAILED;
+	}
+	for (size_t i = 0; i < cfg->n_writable; i++) {
+		struct plan_dir *d = &dirs[i];
+		const char *path = cfg->writable[i];
+		int fd;
+		d->path = path;
+		int r = walk_open_declared(path, !cfg->dry_run, id->uid, id->gid, &fd, &d->created,
+					   err, sizeof(err));
+		if (r == -ENOENT && cfg->dry_run) {
+			d->missing = true;
+			continue;
+		}
+		if (r < 0) {
+			log_error("--writable: %s", err);
+			return EXIT_STEPDOWN_FAILED;
+		}
+		d->rc = walk_tree(fd, path, &wo, &d->st);
+		if (cfg->dry_run)
+			continue;
+		const struct walk_stats *st = &d->st;
+		if (st->read_only)
+			log_notice("%s is on a read-only filesystem: ownership left as it is", path);
+		if (st->hardlinks)
+			log_warn("%s: %llu file(s) with several hard links left alone (a hard link "
+				 "can reach a file outside), e.g. %s",
+				 path, (unsigned long long)st->hardlinks, st->hardlink_paths[0]);
+		if (st->mounts)
+			log_info("%s: %llu other mount(s) below it not entered", path,
+				 (unsigned long long)st->mounts);
+		log_info("%s: %llu entries seen, %llu changed, %llu already owned, %.3f s", path,
+			 (unsigned long long)st->seen, (unsigned long long)st->changed,
+			 (unsigned long long)st->owned, st->seconds);
+		if (d->rc < 0) {
+			for (uint64_t k = 0; k < st->errors && k < WALK_ERRORS_KEPT; k++)
+				log_error("cannot own %s", st->error_paths[k]);
+			log_error("%s: %llu entr%s could not be re-owned%s; the workload was not "
+				  "started",
+				  path, (unsigned long long)st->errors, st->errors == 1 ? "y" : "ies",
+				  st->first_errno == EACCES
+					  ? " (entering a directory needs CAP_DAC_READ_SEARCH: run "
+					    "with --cap-add DAC_READ_SEARCH)"
+				  : st->first_errno == EPERM
+					  ? " (needs CAP_CHOWN: run with --cap-add CHOWN)"
+					  : "");
+			return EXIT_STEPDOWN_FAILED;
+		}
+	}
+	return 0;
+}
+
+/* Phase 4 as non-root: nothing to chown; say which declared dir the
+ * workload cannot write. */
+static void check_writable(const struct config *cfg, const struct ident *id)
+{
+	for (size_t i = 0; i < cfg->n_writable; i++)
+		if (access(cfg->writable[i], W_OK) != 0)
+			log_warn("--writable %s is not writable by uid %u (%s); started as non-root, "
+				 "stepdown cannot fix that: mount it writable for this uid",
+				 cfg->writable[i], (unsigned)id->uid, strerror(errno));
 }
 
 /* HOME for the workload, before the drop; once the drop is done, main()
@@ -202,21 +322,30 @@ int main(int argc, char *argv[], char *envp[])
 	log_info("identity: %s uid=%u gid=%u, %zu groups, HOME=%s (%.2f ms)", id.name,
 		 (unsigned)id.uid, (unsigned)id.gid, id.n_groups, home, elapsed_ms(&start));
 
+	/* Phase 4: writable dirs, as root; counted only in a dry run. */
+	struct plan_dir *dirs = calloc(cfg.n_writable + 1, sizeof(*dirs));
+	if (!dirs) {
+		log_error("out of memory");
+		return EXIT_STEPDOWN_FAILED;
+	}
+	if (switching && (rc = fix_writable(&cfg, &id, dirs)) != 0)
+		return rc;
+	if (!switching)
+		check_writable(&cfg, &id);
+	if (cfg.n_writable)
+		log_info("writable dirs done (%.2f ms)", elapsed_ms(&start));
+
 	if (cfg.dry_run) {
 		struct plan plan = { .cfg = &cfg, .id = &id, .switch_identity = switching,
-				     .home = home, .is_pid1 = getpid() == 1, .envp = envp };
+				     .home = home, .is_pid1 = getpid() == 1, .envp = envp,
+				     .dirs = switching ? dirs : NULL };
 		plan_print(stdout, &plan);
+		free(dirs);
 		ident_free(&id);
 		config_free(&cfg);
 		return fflush(stdout) == 0 ? 0 : EXIT_STEPDOWN_FAILED;
 	}
-
-	/* Phase 4: writable dirs. */
-	if (cfg.n_writable || cfg.user_from) {
-		log_error("--writable and --user-from are not supported by this version yet; "
-			  "nothing was changed");
-		return EXIT_STEPDOWN_FAILED;
-	}
+	free(dirs);
 
 	if (getpid() != 1 && !cfg.exec_mode)
 		(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);

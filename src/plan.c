@@ -80,13 +80,29 @@ void plan_print(FILE *out, const struct plan *p)
 	fprintf(out, "  grace:     %u s between TERM and KILL for leftover processes\n",
 		cfg->grace);
 	for (size_t i = 0; i < cfg->n_writable; i++) {
-		struct stat st;
-		bool exists = lstat(cfg->writable[i], &st) == 0;
-		fprintf(out, "  writable:  %s (%s; the ownership walk is not in this version)\n",
-			cfg->writable[i], exists ? "exists" : "missing");
+		const struct plan_dir *d = p->dirs ? &p->dirs[i] : NULL;
+		if (!d)
+			fprintf(out, "  writable:  %s (started as non-root: checked for writing only)\n",
+				cfg->writable[i]);
+		else if (d->missing)
+			fprintf(out, "  writable:  %s (missing: would be created, owned by %u:%u)\n",
+				d->path, (unsigned)id->uid, (unsigned)id->gid);
+		else if (d->st.read_only)
+			fprintf(out, "  writable:  %s (read-only filesystem: left as it is)\n", d->path);
+		else
+			fprintf(out,
+				"  writable:  %s: %llu entries, %llu would change, %llu already owned, "
+				"%llu hard-linked left alone, %llu mounts not entered%s\n",
+				d->path, (unsigned long long)d->st.seen,
+				(unsigned long long)d->st.changed, (unsigned long long)d->st.owned,
+				(unsigned long long)d->st.hardlinks, (unsigned long long)d->st.mounts,
+				d->rc < 0 ? " (some entries could not be read)" : "");
 	}
+	fprintf(out, "  walk jobs: %u\n", cfg->jobs ? cfg->jobs : walk_default_jobs());
 	if (cfg->user_from)
-		fprintf(out, "  user-from: %s (not in this version)\n", cfg->user_from);
+		fprintf(out, "  user-from: %s (the identity above is its owner's, or --user's "
+			     "when root owns it)\n",
+			cfg->user_from);
 	fprintf(out, "  command:  ");
 	for (size_t i = 0; cfg->command[i]; i++)
 		fprintf(out, " %s", cfg->command[i]);

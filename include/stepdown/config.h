@@ -29,6 +29,7 @@ struct config {
 	bool signal_group;
 	int rewrite[PARSE_SIG_TABLE]; /* 0: deliver as received */
 	unsigned grace;        /* seconds */
+	unsigned jobs;         /* walk threads; 0: walk_default_jobs() */
 	bool exec_mode;
 	bool dry_run;
 	int verbosity;         /* enum log_level */

@@ -7,6 +7,16 @@
 
 #include "stepdown/config.h"
 #include "stepdown/ident.h"
+#include "stepdown/walk.h"
+
+/* What the walk of one --writable dir found (counted, nothing changed). */
+struct plan_dir {
+	const char *path;
+	bool missing;   /* would be created */
+	bool created;
+	int rc;
+	struct walk_stats st;
+};
 
 struct plan {
 	const struct config *cfg;
@@ -15,6 +25,7 @@ struct plan {
 	const char *home;
 	bool is_pid1;
 	char *const *envp;    /* the workload's environment, for PATH */
+	const struct plan_dir *dirs; /* one per cfg->writable, or NULL (not root) */
 };
 
 void plan_print(FILE *out, const struct plan *p);
