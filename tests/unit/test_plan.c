@@ -30,7 +30,7 @@ static const struct plan_case cases[] = {
 	{ { "stepdown", "-w", "/nonexistent-dir-for-plan", "--exec", "no-such-cmd-xyz" }, false,
 	  { "  mode:      exec in place, no supervision\n",
 	    "  switch:    none: started as uid 1000 (not root), identity kept\n",
-	    "  writable:  /nonexistent-dir-for-plan (missing;",
+	    "  writable:  /nonexistent-dir-for-plan (started as non-root: checked for writing only)\n",
 	    "  found:     no: 'no-such-cmd-xyz' is not an executable on PATH (exit 127)\n",
 	    "  caps kept: none " },
 	  { "found:     /" } },
@@ -71,11 +71,49 @@ START_TEST(plan_lines)
 }
 END_TEST
 
+START_TEST(plan_writable_counts)
+{
+	char *argv[] = { (char *)"stepdown", (char *)"-w", (char *)"/a", (char *)"-w", (char *)"/b",
+			 (char *)"-w", (char *)"/c", (char *)"--jobs", (char *)"3", (char *)"true",
+			 NULL };
+	char *envp[] = { NULL };
+	struct config cfg;
+	char err[256];
+	ck_assert_msg(config_parse(&cfg, 10, argv, envp, err, sizeof(err)) == 0, "%s", err);
+	struct ident id = { .uid = 1000, .gid = 1001, .name = (char *)"app",
+			    .home = (char *)"/home/app", .has_entry = true };
+	struct plan_dir dirs[3] = {
+		{ .path = "/a", .st = { .seen = 10, .changed = 7, .owned = 2, .hardlinks = 1 } },
+		{ .path = "/b", .missing = true },
+		{ .path = "/c", .st = { .seen = 1, .read_only = true } },
+	};
+	struct plan p = { .cfg = &cfg, .id = &id, .switch_identity = true, .home = "/home/app",
+			  .envp = envp, .dirs = dirs };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	plan_print(f, &p);
+	fclose(f);
+	ck_assert_msg(strstr(text, "  writable:  /a: 10 entries, 7 would change, 2 already owned, "
+				   "1 hard-linked left alone, 0 mounts not entered\n"),
+		      "%s", text);
+	ck_assert_msg(strstr(text, "  writable:  /b (missing: would be created, owned by "
+				   "1000:1001)\n"),
+		      "%s", text);
+	ck_assert_msg(strstr(text, "  writable:  /c (read-only filesystem: left as it is)\n"), "%s",
+		      text);
+	ck_assert_msg(strstr(text, "  walk jobs: 3\n"), "%s", text);
+	free(text);
+	config_free(&cfg);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plan");
 	TCase *tc = tcase_create("plan");
 	tcase_add_loop_test(tc, plan_lines, 0, sizeof(cases) / sizeof(cases[0]));
+	tcase_add_test(tc, plan_writable_counts);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
