@@ -177,6 +177,11 @@ static const struct bad_case bad_cases[] = {
 	{ { "stepdown", "--grace", "1.5", "sh", NULL }, { NULL }, "grace" },
 	{ { "stepdown", "--grace", "-1", "sh", NULL }, { NULL }, "grace" },
 	{ { "stepdown", "--grace", "86401", "sh", NULL }, { NULL }, "grace" },
+	{ { "stepdown", "--jobs", "0", "sh", NULL }, { NULL }, "jobs" },
+	{ { "stepdown", "--jobs", "17", "sh", NULL }, { NULL }, "jobs" },
+	{ { "stepdown", "--jobs", "-1", "sh", NULL }, { NULL }, "jobs" },
+	{ { "stepdown", "--jobs", "2x", "sh", NULL }, { NULL }, "jobs" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_JOBS=0", NULL }, "STEPDOWN_JOBS" },
 	{ { "stepdown", "--grace", "", "sh", NULL }, { NULL }, "grace" },
 	{ { "stepdown", "--grace", "5s", "sh", NULL }, { NULL }, "grace" },
 	/* bad environment values, for options not on the command line */
@@ -259,6 +264,7 @@ struct expect {
 	struct rw_pair rw[4];
 	bool grace_set; /* false: CONFIG_DEFAULT_GRACE */
 	unsigned grace;
+	unsigned jobs;  /* 0: not given (walk_default_jobs() at run time) */
 	bool exec_mode, dry_run;
 	bool verbosity_set; /* false: 1 */
 	int verbosity;
@@ -466,6 +472,11 @@ static const struct ok_case ok_cases[] = {
 	  { "STEPDOWN_REWRITE=KILL:TERM", NULL }, { .rw = { { SIGTERM, SIGQUIT } }, CMD("sh") } },
 	{ { "stepdown", "--grace", "3", "sh", NULL }, { "STEPDOWN_GRACE=abc", NULL },
 	  { GRACE(3), CMD("sh") } },
+	{ { "stepdown", "--jobs", "3", "sh", NULL }, { "STEPDOWN_JOBS=abc", NULL },
+	  { .jobs = 3, CMD("sh") } },
+	{ { "stepdown", "--jobs", "1", "sh", NULL }, { NULL }, { .jobs = 1, CMD("sh") } },
+	{ { "stepdown", "--jobs", "16", "sh", NULL }, { NULL }, { .jobs = 16, CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_JOBS=5", NULL }, { .jobs = 5, CMD("sh") } },
 	{ { "stepdown", "--signal-group", "sh", NULL }, { "STEPDOWN_SIGNAL_GROUP=maybe", NULL },
 	  { .signal_group = true, CMD("sh") } },
 	{ { "stepdown", "--exec", "sh", NULL }, { "STEPDOWN_EXEC=2", NULL },
@@ -536,6 +547,7 @@ static void check_expect(const struct call *c, const struct expect *w, const cha
 
 	ck_assert_msg(cfg->grace == want_grace, "%s: grace %u, want %u", what, cfg->grace,
 		      want_grace);
+	ck_assert_msg(cfg->jobs == w->jobs, "%s: jobs %u, want %u", what, cfg->jobs, w->jobs);
 	ck_assert_msg(cfg->exec_mode == w->exec_mode, "%s: exec_mode %d, want %d", what,
 		      cfg->exec_mode, w->exec_mode);
 	ck_assert_msg(cfg->dry_run == w->dry_run, "%s: dry_run %d, want %d", what, cfg->dry_run,
