@@ -13,6 +13,7 @@ echo
 echo "== after: the workload (pid $$) runs as $(id)"
 show /proc/self/status
 echo "    HOME=$HOME USER=$USER"
+echo "    writing to the cache as $(id -un): $(echo ok > "$DEMO_CACHE/models/tiny/used" && echo done)"
 echo
 echo "== after: PID 1, stepdown itself, is no longer root either"
 show /proc/1/status

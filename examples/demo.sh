@@ -26,12 +26,31 @@ echo
 echo "== before: this shell, about to start stepdown"
 show /proc/self/status
 
+# A model cache left root-owned by an earlier run, with a planted symlink to
+# /etc/shadow that a find/chown script would follow.
+demo=$(mktemp -d /tmp/stepdown-demo.XXXXXX)
+trap 'rm -rf "$demo"' EXIT
+mkdir -p "$demo/cache/models/tiny"
+head -c 65536 /dev/urandom > "$demo/cache/models/tiny/weights.bin"
+echo '{"dim": 8}' > "$demo/cache/models/tiny/config.json"
+ln -s /etc/shadow "$demo/cache/models/tiny/planted-link"
+echo
+echo "== before: the cache the workload must write (root-owned)"
+( cd "$demo" && find cache -printf '    %u:%g %p\n' )
+
 
 echo
-echo "== unshare -fp --mount-proc $bin -v --user nobody -- /bin/sh examples/demo-workload.sh"
+echo "== unshare -fp --mount-proc $bin -v --user nobody --writable $demo/cache -- /bin/sh examples/demo-workload.sh"
 set +e
-unshare -fp --mount-proc "$bin" -v --user nobody -- /bin/sh examples/demo-workload.sh 2>&1
+DEMO_CACHE="$demo/cache" \
+  unshare -fp --mount-proc "$bin" -v --user nobody --writable "$demo/cache" -- \
+  /bin/sh examples/demo-workload.sh 2>&1
 rc=$?
 set -e
 echo
 echo "== the workload exited 3; stepdown exited $rc"
+echo
+echo "== after: the cache belongs to nobody, the planted link was re-owned itself,"
+echo "   and /etc/shadow was not touched"
+( cd "$demo" && find cache -printf '    %u:%g %p\n' )
+echo "    $(stat -c '%U:%G %n' /etc/shadow)"
