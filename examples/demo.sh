@@ -29,6 +29,7 @@ show /proc/self/status
 # A model cache left root-owned by an earlier run, with a planted symlink to
 # /etc/shadow that a find/chown script would follow.
 demo=$(mktemp -d /tmp/stepdown-demo.XXXXXX)
+chmod 0755 "$demo"
 trap 'rm -rf "$demo"' EXIT
 mkdir -p "$demo/cache/models/tiny"
 head -c 65536 /dev/urandom > "$demo/cache/models/tiny/weights.bin"
