@@ -11,6 +11,7 @@
 
 #include "stepdown/env.h"
 #include "stepdown/errmsg.h"
+#include "stepdown/path.h"
 #include "stepdown/walk.h"
 
 enum {
@@ -83,13 +84,27 @@ struct seen {
 	bool rewrite, grace, jobs, exec_mode, dry_run, verbose, quiet;
 };
 
-static int add_writable(struct config *cfg, char *path, const char *origin, char *err,
-			size_t errlen)
+/* A directory stepdown acts on: absolute, without "." or "..". */
+static int check_plain_path(const char *path, const char *origin, char *err, size_t errlen)
 {
 	if (path[0] != '/')
 		return errmsg_set(-EINVAL, err, errlen,
-			    "%s: '%s' is not an absolute path; give the full path, e.g. /models/cache",
-			    origin, path);
+				  "%s: '%s' is not an absolute path; give the full path, e.g. "
+				  "/models/cache",
+				  origin, path);
+	if (path_has_dot_component(path))
+		return errmsg_set(-EINVAL, err, errlen,
+				  "%s: '%s' has a '.' or '..' component; give the plain path",
+				  origin, path);
+	return 0;
+}
+
+static int add_writable(struct config *cfg, char *path, const char *origin, char *err,
+			size_t errlen)
+{
+	int r = check_plain_path(path, origin, err, errlen);
+	if (r < 0)
+		return r;
 	char **grown = realloc(cfg->writable, (cfg->n_writable + 1) * sizeof(*grown));
 	if (!grown)
 		return -ENOMEM;
@@ -195,7 +210,7 @@ static int apply_environment(struct config *cfg, const struct seen *seen, char *
 	if (!seen->user && (v = env_value(envp, "STEPDOWN_USER")))
 		cfg->user = v;
 	if (!seen->user_from && (v = env_value(envp, "STEPDOWN_USER_FROM"))) {
-		if ((r = check_absolute(v, "STEPDOWN_USER_FROM", err, errlen)) < 0)
+		if ((r = check_plain_path(v, "STEPDOWN_USER_FROM", err, errlen)) < 0)
 			return r;
 		cfg->user_from = v;
 	}
@@ -297,7 +312,7 @@ static int parse_options(struct config *cfg, struct seen *seen, int argc, char *
 			seen->user = true;
 			break;
 		case OPT_USER_FROM:
-			if ((r = check_absolute(optarg, "--user-from", err, errlen)) < 0)
+			if ((r = check_plain_path(optarg, "--user-from", err, errlen)) < 0)
 				return r;
 			cfg->user_from = optarg;
 			seen->user_from = true;

@@ -173,6 +173,19 @@ static int fix_writable(const struct config *cfg, const struct ident *id,
 			  "--cap-add CHOWN");
 		return EXIT_STEPDOWN_FAILED;
 	}
+	/* Every declared path is checked before any is created or walked. */
+	for (size_t i = 0; i < cfg->n_writable; i++) {
+		int fd;
+		bool created;
+		int r = walk_open_declared(cfg->writable[i], false, id->uid, id->gid, &fd, &created,
+					   err, sizeof(err));
+		if (r == 0)
+			close(fd);
+		else if (r != -ENOENT) {
+			log_error("--writable: %s", err);
+			return EXIT_STEPDOWN_FAILED;
+		}
+	}
 	for (size_t i = 0; i < cfg->n_writable; i++) {
 		struct plan_dir *d = &dirs[i];
 		const char *path = cfg->writable[i];
@@ -201,6 +214,11 @@ static int fix_writable(const struct config *cfg, const struct ident *id,
 		if (st->mounts)
 			log_info("%s: %llu other mount(s) below it not entered", path,
 				 (unsigned long long)st->mounts);
+		if (st->read_only_entries)
+			log_notice("%s: %llu entr%s on a read-only mount left as %s", path,
+				   (unsigned long long)st->read_only_entries,
+				   st->read_only_entries == 1 ? "y" : "ies",
+				   st->read_only_entries == 1 ? "it is" : "they are");
 		log_info("%s: %llu entries seen, %llu changed, %llu already owned, %.3f s", path,
 			 (unsigned long long)st->seen, (unsigned long long)st->changed,
 			 (unsigned long long)st->owned, st->seconds);

@@ -40,6 +40,19 @@ int path_next(const char *file, const char **cursor, char *buf, size_t len)
 	return 0;
 }
 
+bool path_has_dot_component(const char *path)
+{
+	for (const char *c = path; *c;) {
+		while (*c == '/')
+			c++;
+		size_t n = strcspn(c, "/");
+		if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return true;
+		c += n;
+	}
+	return false;
+}
+
 static void exec_script(char *path, char *const argv[], char *const envp[])
 {
 	size_t n = 0;

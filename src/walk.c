@@ -32,6 +32,7 @@
 
 #include "stepdown/errmsg.h"
 #include "stepdown/log.h"
+#include "stepdown/path.h"
 
 #define WALK_OPEN_LEVELS 32
 #define WALK_BUF 8192
@@ -77,6 +78,12 @@ int walk_open_declared(const char *path, bool create, uid_t uid, gid_t gid, int 
 	char *copy = strdup(path);
 	if (!copy)
 		return errmsg_set(-ENOMEM, err, errlen, "out of memory");
+	if (path_has_dot_component(path)) {
+		free(copy);
+		return errmsg_set(-EINVAL, err, errlen,
+				  "'%s' has a '.' or '..' component; give the plain absolute path",
+				  path);
+	}
 	int dirfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0) {
 		free(copy);
@@ -88,12 +95,6 @@ int walk_open_declared(const char *path, bool create, uid_t uid, gid_t gid, int 
 		bool last = (size_t)(comp - copy) + strlen(comp) == len ||
 			    strspn(comp + strlen(comp) + 1, "/") ==
 				    len - ((size_t)(comp - copy) + strlen(comp) + 1);
-		if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
-			r = errmsg_set(-EINVAL, err, errlen,
-				       "'%s' has a '%s' component; give the plain absolute path",
-				       path, comp);
-			break;
-		}
 		int fd = open_component(dirfd, comp, O_RDONLY | O_DIRECTORY);
 		if (fd == -ENOENT && create) {
 			if (mkdirat(dirfd, comp, 0755) < 0 && errno != EEXIST) {
@@ -183,7 +184,6 @@ struct shared {
 	struct queued queue[WALK_QUEUE];
 	size_t queued, busy;
 	atomic_uint idle;
-	atomic_bool read_only;
 	atomic_uint_fast64_t seen, changed;
 	struct timespec start;
 	double last_report;
@@ -228,8 +228,8 @@ static void keep(char slots[][256], uint64_t count, const char *path, int err)
 
 static void record_error(struct walker *w, const char *path, int err)
 {
-	if (err == EROFS) {
-		atomic_store(&w->sh->read_only, true);
+	if (err == EROFS) { /* a read-only mount below: reported, not fatal */
+		w->st.read_only_entries++;
 		return;
 	}
 	if (!w->st.first_errno)
@@ -303,6 +303,8 @@ static void own_entry(struct walker *w, int dirfd, const char *name, const struc
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
 		record_error(w, w->path, errno);
+	} else if (mount_of(sh, fd, &st) != sh->root_mnt) {
+		w->st.mounts++; /* a file bind-mounted here: not ours to change */
 	} else if (S_ISDIR(st.st_mode) || st.st_ino != seen->st_ino) {
 		/* swapped between the look and the pin: leave it to a later run */
 		record_error(w, w->path, EAGAIN);
@@ -464,8 +466,6 @@ static void walk_from(struct walker *w, int fd, const struct stat *st)
 		w->st.seen++;
 		if (++w->batch_seen >= 4096)
 			progress(w);
-		if (atomic_load(&w->sh->read_only))
-			continue;
 		struct stat est;
 		if (fstatat(l->fd, name, &est, AT_SYMLINK_NOFOLLOW) < 0) {
 			if (errno != ENOENT)
@@ -584,6 +584,7 @@ static void merge(struct walk_stats *into, const struct walk_stats *from)
 	into->changed += from->changed;
 	into->owned += from->owned;
 	into->mounts += from->mounts;
+	into->read_only_entries += from->read_only_entries;
 	for (uint64_t i = 0; i < from->hardlinks && i < WALK_ERRORS_KEPT; i++)
 		if (into->hardlinks + i < WALK_ERRORS_KEPT)
 			memcpy(into->hardlink_paths[into->hardlinks + i], from->hardlink_paths[i], 256);
@@ -663,7 +664,6 @@ int walk_tree(int root_fd, const char *display, const struct walk_options *o,
 	}
 	for (unsigned i = 0; i < jobs; i++)
 		merge(stats, &w[i].st);
-	stats->read_only = atomic_load(&sh.read_only);
 	if (stats->errors)
 		r = -stats->first_errno;
 out:

@@ -2,6 +2,7 @@
 #ifndef STEPDOWN_PATH_H
 #define STEPDOWN_PATH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* PATH when the workload's environment has none (Docker's default). */
@@ -18,6 +19,10 @@ int path_next(const char *file, const char **cursor, char *buf, size_t len);
  * be searched), -EACCES or another errno when a candidate exists but could
  * not be executed, -ELIBACC when it exists but its #! interpreter or ELF
  * loader does not. A file without #! runs with /bin/sh, as execvp does. */
+/* Does path have a "." or ".." component? Such a path may name something
+ * other than it seems to; declared directories must not have one. */
+bool path_has_dot_component(const char *path);
+
 int path_exec(const char *file, char *const argv[], char *const envp[]);
 
 #endif

@@ -31,6 +31,7 @@ struct walk_stats {
 	uint64_t owned;      /* already uid:gid, untouched */
 	uint64_t hardlinks;  /* regular files with several links, left alone */
 	uint64_t mounts;     /* other mounts below the root, not entered */
+	uint64_t read_only_entries; /* on a read-only mount below: left alone */
 	uint64_t errors;     /* entries that could not be handled */
 	bool read_only;      /* the root's filesystem is read-only: skipped */
 	int first_errno;     /* errno of the first error */

@@ -1,0 +1,82 @@
+#!/bin/bash
+# --user-from PATH (situation 4, saving to a host bind mount): the workload
+# runs as PATH's owner, even one with no passwd entry, so what it writes
+# there is the host user's; the host's files are never chowned. A root-owned
+# PATH falls back to --user; with no --user that is an error (125).
+. "$(dirname "$0")/lib.sh"
+require_root
+make_fixture
+export NS_TIMEOUT=30
+
+H=$T/host                       # stands for the host bind mount
+mkdir -p "$H/sub"
+echo old > "$H/pre-existing"    # a root-owned file already there
+echo s > "$H/sub/s"
+chown 1234:1234 "$H"
+chown 0:0 "$H/pre-existing"
+chown 4321:4321 "$H/sub" "$H/sub/s"
+grep -q '^[^:]*:[^:]*:1234:' "$T/etc/passwd" && fail "setup: 1234 must have no passwd entry"
+owners() { find "$H" -printf '%U:%G %C@ %p\n' | sort -k3; }
+before=$(owners)
+
+snap='cat /proc/self/status > "$1/status"; touch "$0/written-by-workload"'
+in_ns "$STEPDOWN" --user-from "$H" -- /bin/sh -c "$snap" "$H" "$T/out" 2>"$T/err"
+expect_eq "--user-from a 1234-owned dir: exit 0" 0 "$?"
+expect_eq "workload Uid is 1234 (all four)" "1234 1234 1234 1234" \
+  "$(status_field "$T/out/status" Uid | tr -s '\t ' ' ')"
+expect_eq "workload Gid is 1234 (all four)" "1234 1234 1234 1234" \
+  "$(status_field "$T/out/status" Gid | tr -s '\t ' ' ')"
+expect_eq "no supplementary groups" "" "$(status_field "$T/out/status" Groups | xargs)"
+expect_eq "the file it created there is 1234:1234" 1234:1234 "$(stat -c %u:%g "$H/written-by-workload" 2>&1)"
+rm -f "$H/written-by-workload"
+# Creating and removing a file moves the dir's ctime: compare the rest with
+# ctimes, the dir by owner.
+expect_eq "nothing else below it changed (owners, ctimes)" \
+  "$(printf '%s\n' "$before" | grep -v " $H\$")" "$(owners | grep -v " $H\$")"
+expect_eq "the dir itself keeps its owner" 1234:1234 "$(stat -c %u:%g "$H")"
+expect_eq "the root-owned file in it stays 0:0" 0:0 "$(stat -c %u:%g "$H/pre-existing")"
+
+# With a --writable dir elsewhere, that dir is re-owned to the --user-from
+# identity; the --user-from dir itself is still not touched.
+mkdir -p "$T/cache/x"; echo c > "$T/cache/x/c"; chown -R 0:0 "$T/cache"
+before=$(owners)
+in_ns "$STEPDOWN" --user-from "$H" -w "$T/cache" -- true 2>"$T/err"
+expect_eq "--user-from with -w elsewhere: exit 0" 0 "$?"
+expect_eq "  the writable dir is re-owned to 1234:1234" "1234:1234 1234:1234 1234:1234" \
+  "$(stat -c %u:%g "$T/cache" "$T/cache/x" "$T/cache/x/c" | xargs)"
+expect_eq "  the --user-from dir untouched" "$before" "$(owners)"
+
+# --user-from wins over --user when the owner is not root.
+in_ns "$STEPDOWN" -u app --user-from "$H" -- /bin/sh -c 'id -u > "$0/uid"' "$T/out" 2>"$T/err"
+expect_eq "--user-from with --user, 1234-owned: exit 0" 0 "$?"
+expect_eq "  runs as the owner, not app" 1234 "$(cat "$T/out/uid")"
+
+# A root-owned PATH falls back to --user.
+mkdir -p "$T/rootowned"; echo r > "$T/rootowned/r"; chown -R 0:0 "$T/rootowned"
+rbefore=$(find "$T/rootowned" -printf '%U:%G %C@ %p\n' | sort -k3)
+rm -f "$T/out/uid"
+in_ns "$STEPDOWN" --user-from "$T/rootowned" -u app -- /bin/sh -c 'id -u > "$0/uid"' "$T/out" 2>"$T/err"
+expect_eq "--user-from a root-owned dir with -u app: exit 0" 0 "$?"
+expect_eq "  falls back to app (uid 1000)" 1000 "$(cat "$T/out/uid" 2>&1)"
+expect_eq "  the root-owned dir untouched" "$rbefore" "$(find "$T/rootowned" -printf '%U:%G %C@ %p\n' | sort -k3)"
+
+# ... and with no --user to fall back to: 125, with a message, nothing run.
+rm -f "$T/out/uid"
+in_ns "$STEPDOWN" --user-from "$T/rootowned" -- /bin/sh -c 'id -u > "$0/uid"' "$T/out" 2>"$T/err"
+expect_eq "--user-from a root-owned dir, no --user: 125" 125 "$?"
+expect_match "  the message names the path and asks for --user" "$T/rootowned.*owned by root.*--user" "$(cat "$T/err")"
+[ ! -e "$T/out/uid" ] && pass "  the workload did not run" || fail "  the workload ran"
+
+# The same through STEPDOWN_USER_FROM.
+STEPDOWN_USER_FROM=$H in_ns "$STEPDOWN" -- /bin/sh -c 'id -u > "$0/uid"' "$T/out" 2>"$T/err"
+expect_eq "STEPDOWN_USER_FROM: exit 0" 0 "$?"
+expect_eq "  runs as the owner" 1234 "$(cat "$T/out/uid" 2>&1)"
+
+# --user-from through a symlink is refused like a declared dir (125).
+ln -s "$H" "$T/hostlink"
+rm -f "$T/out/uid"
+in_ns "$STEPDOWN" -u app --user-from "$T/hostlink" -- /bin/sh -c 'id -u > "$0/uid"' "$T/out" 2>"$T/err"
+expect_eq "--user-from a symlink: 125" 125 "$?"
+expect_match "  names the symlink" "'$T/hostlink' is a symlink" "$(cat "$T/err")"
+[ ! -e "$T/out/uid" ] && pass "  the workload did not run" || fail "  the workload ran"
+finish
