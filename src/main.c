@@ -58,6 +58,20 @@ static const char *missing_root_caps(void)
 	return buf + 1;
 }
 
+/* The identity is --user-from's owner: its tree is the host's, never re-owned. */
+static bool identity_from_owner;
+
+/* Is path the --user-from path or below it? */
+static bool under_user_from(const struct config *cfg, const char *path)
+{
+	if (!identity_from_owner)
+		return false;
+	size_t n = strlen(cfg->user_from);
+	while (n > 1 && cfg->user_from[n - 1] == '/')
+		n--;
+	return strncmp(path, cfg->user_from, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
 /* --user-from: the owner of path (a host bind mount), unless that is root.
  * Returns 1 with *id set, 0 to fall back to --user, -1 on error (logged). */
 static int identity_from_path(const char *path, struct ident *id)
@@ -125,6 +139,7 @@ static int resolve_identity(const struct config *cfg, bool *switching, struct id
 	r = cfg->user_from ? identity_from_path(cfg->user_from, id) : 0;
 	if (r < 0)
 		return EXIT_STEPDOWN_FAILED;
+	identity_from_owner = r == 1;
 	if (r == 0 && !cfg->user) {
 		log_error(cfg->user_from ? "--user-from %s is owned by root and there is no --user "
 					   "to fall back to; give --user USER"
@@ -191,6 +206,12 @@ static int fix_writable(const struct config *cfg, const struct ident *id,
 		const char *path = cfg->writable[i];
 		int fd;
 		d->path = path;
+		if (under_user_from(cfg, path)) {
+			log_notice("%s is under --user-from %s: the host's files are not re-owned",
+				   path, cfg->user_from);
+			d->skipped = true;
+			continue;
+		}
 		int r = walk_open_declared(path, !cfg->dry_run, id->uid, id->gid, &fd, &d->created,
 					   err, sizeof(err));
 		if (r == -ENOENT && cfg->dry_run) {

@@ -84,6 +84,8 @@ void plan_print(FILE *out, const struct plan *p)
 		if (!d)
 			fprintf(out, "  writable:  %s (started as non-root: checked for writing only)\n",
 				cfg->writable[i]);
+		else if (d->skipped)
+			fprintf(out, "  writable:  %s (under --user-from: not re-owned)\n", d->path);
 		else if (d->missing)
 			fprintf(out, "  writable:  %s (missing: would be created, owned by %u:%u)\n",
 				d->path, (unsigned)id->uid, (unsigned)id->gid);

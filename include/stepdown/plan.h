@@ -14,6 +14,7 @@ struct plan_dir {
 	const char *path;
 	bool missing;   /* would be created */
 	bool created;
+	bool skipped;   /* under --user-from: never re-owned */
 	int rc;
 	struct walk_stats st;
 };

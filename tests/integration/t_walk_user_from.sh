@@ -72,6 +72,13 @@ STEPDOWN_USER_FROM=$H in_ns "$STEPDOWN" -- /bin/sh -c 'id -u > "$0/uid"' "$T/out
 expect_eq "STEPDOWN_USER_FROM: exit 0" 0 "$?"
 expect_eq "  runs as the owner" 1234 "$(cat "$T/out/uid" 2>&1)"
 
+# A --writable dir under --user-from is the host's too: never re-owned.
+mkdir -p "$H/sub" && touch "$H/sub/hostfile" && chown 1234:1234 "$H/sub" && chown 0:0 "$H/sub/hostfile"
+in_ns "$STEPDOWN" --user-from "$H" -w "$H/sub" -- true 2>"$T/err"
+expect_eq "--user-from with -w below it: exit 0" 0 "$?"
+expect_eq "  a host file below it keeps its owner" 0:0 "$(stat -c %u:%g "$H/sub/hostfile")"
+expect_match "  and says why" "under --user-from" "$(cat "$T/err")"
+
 # --user-from through a symlink is refused like a declared dir (125).
 ln -s "$H" "$T/hostlink"
 rm -f "$T/out/uid"
