@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -156,6 +157,7 @@ struct level {
 	size_t len, pos;
 	int64_t resume;   /* d_off of the last entry taken */
 	bool eof;
+	bool fresh;       /* it needed a change: its entries likely do too */
 	size_t path_len;  /* length of the display path of this directory */
 };
 
@@ -171,14 +173,13 @@ struct walker {
 
 struct queued {
 	int fd;
+	bool fresh;
 	char *path;
 };
 
 struct shared {
 	const struct walk_options *o;
 	uint64_t root_mnt;
-	dev_t root_dev;
-	bool have_mnt_id;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct queued queue[WALK_QUEUE];
@@ -269,49 +270,79 @@ static void count_change(struct walker *w)
 	w->batch_changed++;
 }
 
-/* Mount identity of an open fd. */
-static uint64_t mount_of(const struct shared *sh, int fd, const struct stat *st)
+/* What the walk needs to know of a pinned entry: one statx, which also
+ * gives the mount (falling back to the device on kernels without
+ * STATX_MNT_ID, consistently for the root and every entry). */
+struct pinned {
+	mode_t mode;
+	ino_t ino;
+	nlink_t nlink;
+	uid_t uid;
+	gid_t gid;
+	dev_t dev;
+	uint64_t mnt;
+};
+
+static int pin_stat(int fd, struct pinned *p)
 {
-	if (sh->have_mnt_id) {
-		struct statx sx;
-		if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &sx) == 0 &&
-		    (sx.stx_mask & STATX_MNT_ID))
-			return sx.stx_mnt_id;
-	}
-	return (uint64_t)st->st_dev;
+	struct statx sx;
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_MNT_ID,
+		  &sx) < 0)
+		return -errno;
+	p->mode = sx.stx_mode;
+	p->ino = sx.stx_ino;
+	p->nlink = sx.stx_nlink;
+	p->uid = sx.stx_uid;
+	p->gid = sx.stx_gid;
+	p->dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+	p->mnt = (sx.stx_mask & STATX_MNT_ID) ? sx.stx_mnt_id : (uint64_t)p->dev;
+	return 0;
 }
 
-/* A non-directory, by name in dirfd: pin, check again, change. */
-static void own_entry(struct walker *w, int dirfd, const char *name, const struct stat *seen)
+static bool pinned_owned(const struct shared *sh, const struct pinned *p)
+{
+	return p->uid == sh->o->uid && p->gid == sh->o->gid;
+}
+
+/* A non-directory, by name in dirfd: pin, check again, change. seen is
+ * what fstatat() said of it, or NULL when it was not looked at first (in a
+ * directory that was just re-owned, most entries need changing too).
+ * Returns true when the entry turned out to be a directory and seen was
+ * NULL: the caller handles it as one. */
+static bool own_entry(struct walker *w, int dirfd, const char *name, const struct stat *seen)
 {
 	struct shared *sh = w->sh;
-	if (owned(sh, seen)) {
+	if (seen && owned(sh, seen)) {
 		w->st.owned++;
-		return;
+		return false;
 	}
-	if (S_ISREG(seen->st_mode) && seen->st_nlink > 1) {
+	if (seen && S_ISREG(seen->st_mode) && seen->st_nlink > 1) {
 		w->st.hardlinks++;
 		keep(w->st.hardlink_paths, w->st.hardlinks, w->path, 0);
-		return;
+		return false;
 	}
 	int fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno != ENOENT) /* gone since: nothing to own */
 			record_error(w, w->path, errno);
-		return;
+		return false;
 	}
-	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		record_error(w, w->path, errno);
-	} else if (mount_of(sh, fd, &st) != sh->root_mnt) {
+	struct pinned p;
+	bool is_dir = false;
+	int r = pin_stat(fd, &p);
+	if (r < 0) {
+		record_error(w, w->path, -r);
+	} else if (p.mnt != sh->root_mnt) {
 		w->st.mounts++; /* a file bind-mounted here: not ours to change */
-	} else if (S_ISDIR(st.st_mode) || st.st_ino != seen->st_ino) {
+	} else if (S_ISDIR(p.mode) && !seen) {
+		is_dir = true;
+	} else if (S_ISDIR(p.mode) || (seen && p.ino != seen->st_ino)) {
 		/* swapped between the look and the pin: leave it to a later run */
 		record_error(w, w->path, EAGAIN);
-	} else if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
+	} else if (S_ISREG(p.mode) && p.nlink > 1) {
 		w->st.hardlinks++;
 		keep(w->st.hardlink_paths, w->st.hardlinks, w->path, 0);
-	} else if (owned(sh, &st)) {
+	} else if (pinned_owned(sh, &p)) {
 		w->st.owned++;
 	} else if (sh->o->dry_run) {
 		count_change(w);
@@ -322,23 +353,30 @@ static void own_entry(struct walker *w, int dirfd, const char *name, const struc
 		count_change(w);
 	}
 	close(fd);
+	return is_dir;
 }
 
-/* A directory fd about to be walked: own it. false: do not descend. */
-static bool own_dir(struct walker *w, int fd, struct stat *st)
+/* A directory fd about to be walked: own it. false: do not descend.
+ * *changed tells whether it needed a change (or would, in a dry run). */
+static bool own_dir(struct walker *w, int fd, struct pinned *p, bool *changed)
 {
 	struct shared *sh = w->sh;
-	if (fstat(fd, st) < 0) {
-		record_error(w, w->path, errno);
+	*changed = false;
+	int r = pin_stat(fd, p);
+	if (r < 0) {
+		record_error(w, w->path, -r);
 		return false;
 	}
-	if (mount_of(sh, fd, st) != sh->root_mnt) {
+	if (p->mnt != sh->root_mnt) {
 		w->st.mounts++;
 		return false;
 	}
-	if (owned(sh, st))
+	if (pinned_owned(sh, p)) {
 		w->st.owned++;
-	else if (sh->o->dry_run)
+		return true;
+	}
+	*changed = true;
+	if (sh->o->dry_run)
 		count_change(w);
 	else if (fchown(fd, sh->o->uid, sh->o->gid) < 0)
 		record_error(w, w->path, errno);
@@ -356,7 +394,8 @@ static void close_level(struct level *l)
 	l->buf = NULL;
 }
 
-static bool push_level(struct walker *w, int fd, const struct stat *st, size_t path_len)
+static bool push_level(struct walker *w, int fd, const struct pinned *st, bool fresh,
+		       size_t path_len)
 {
 	if (w->depth == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 64;
@@ -378,8 +417,8 @@ static bool push_level(struct walker *w, int fd, const struct stat *st, size_t p
 	char *buf = malloc(WALK_BUF);
 	if (!buf)
 		return false;
-	w->levels[w->depth++] = (struct level){ .fd = fd, .dev = st->st_dev, .ino = st->st_ino,
-						.buf = buf, .path_len = path_len };
+	w->levels[w->depth++] = (struct level){ .fd = fd, .dev = st->dev, .ino = st->ino,
+						.buf = buf, .fresh = fresh, .path_len = path_len };
 	return true;
 }
 
@@ -435,14 +474,14 @@ static struct dirent64_raw *next_entry(struct walker *w, struct level *l)
 	return d;
 }
 
-static bool hand_over(struct walker *w, int fd);
+static bool hand_over(struct walker *w, int fd, bool fresh);
 
 /* Depth-first below an already owned directory fd. */
-static void walk_from(struct walker *w, int fd, const struct stat *st)
+static void walk_from(struct walker *w, int fd, const struct pinned *st, bool fresh)
 {
 	size_t base = strlen(w->path);
 	w->first_open = 0;
-	if (!push_level(w, fd, st, base)) {
+	if (!push_level(w, fd, st, fresh, base)) {
 		close(fd);
 		record_error(w, w->path, ENOMEM);
 		return;
@@ -466,6 +505,11 @@ static void walk_from(struct walker *w, int fd, const struct stat *st)
 		w->st.seen++;
 		if (++w->batch_seen >= 4096)
 			progress(w);
+		/* First start: pin straight away, no look first. Restart: one
+		 * fstatat() settles most entries without opening anything. */
+		if (l->fresh && d->d_type != DT_DIR && d->d_type != DT_UNKNOWN &&
+		    !own_entry(w, l->fd, name, NULL))
+			continue;
 		struct stat est;
 		if (fstatat(l->fd, name, &est, AT_SYMLINK_NOFOLLOW) < 0) {
 			if (errno != ENOENT)
@@ -485,14 +529,15 @@ static void walk_from(struct walker *w, int fd, const struct stat *st)
 				record_error(w, w->path, errno);
 			continue;
 		}
-		struct stat sst;
-		if (!own_dir(w, sub, &sst)) {
+		struct pinned sst;
+		bool changed;
+		if (!own_dir(w, sub, &sst, &changed)) {
 			close(sub);
 			continue;
 		}
-		if (hand_over(w, sub))
+		if (hand_over(w, sub, changed))
 			continue;
-		if (!push_level(w, sub, &sst, strlen(w->path))) {
+		if (!push_level(w, sub, &sst, changed, strlen(w->path))) {
 			close(sub);
 			record_error(w, w->path, ENOMEM);
 		}
@@ -504,7 +549,7 @@ static void walk_from(struct walker *w, int fd, const struct stat *st)
 /* ------------------------------------------------------------------ */
 
 /* Give sub to an idle walker instead of descending into it. */
-static bool hand_over(struct walker *w, int fd)
+static bool hand_over(struct walker *w, int fd, bool fresh)
 {
 	struct shared *sh = w->sh;
 	if (sh->o->jobs <= 1 || atomic_load(&sh->idle) == 0)
@@ -515,7 +560,7 @@ static bool hand_over(struct walker *w, int fd)
 	pthread_mutex_lock(&sh->lock);
 	bool taken = sh->queued < WALK_QUEUE;
 	if (taken) {
-		sh->queue[sh->queued++] = (struct queued){ .fd = fd, .path = path };
+		sh->queue[sh->queued++] = (struct queued){ .fd = fd, .fresh = fresh, .path = path };
 		pthread_cond_signal(&sh->cond);
 	}
 	pthread_mutex_unlock(&sh->lock);
@@ -541,7 +586,7 @@ static void *worker(void *arg)
 		sh->busy++;
 		pthread_mutex_unlock(&sh->lock);
 
-		struct stat st;
+		struct pinned st;
 		size_t n = strlen(q.path);
 		if (n + 1 > w->path_cap) {
 			char *p = realloc(w->path, n + 1);
@@ -550,11 +595,12 @@ static void *worker(void *arg)
 				w->path_cap = n + 1;
 			}
 		}
-		if (w->path_cap >= n + 1 && fstat(q.fd, &st) == 0) {
+		int r = w->path_cap >= n + 1 ? pin_stat(q.fd, &st) : -ENOMEM;
+		if (r == 0) {
 			memcpy(w->path, q.path, n + 1);
-			walk_from(w, q.fd, &st);
+			walk_from(w, q.fd, &st, q.fresh);
 		} else {
-			record_error(w, q.path, errno ? errno : ENOMEM);
+			record_error(w, q.path, -r);
 			close(q.fd);
 		}
 		free(q.path);
@@ -617,23 +663,19 @@ int walk_tree(int root_fd, const char *display, const struct walk_options *o,
 		w[i].path_cap = w[i].path ? strlen(display) + 1 : 0;
 	}
 	int r = 0;
-	struct stat st;
+	struct pinned st;
 	struct statvfs vfs;
-	struct statx sx;
+	bool fresh;
 	if (!w[0].path) {
 		r = -ENOMEM;
 		close(root_fd);
 		goto out;
 	}
-	if (fstat(root_fd, &st) < 0) {
-		r = -errno;
+	if ((r = pin_stat(root_fd, &st)) < 0) {
 		close(root_fd);
 		goto out;
 	}
-	sh.have_mnt_id = statx(root_fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) == 0 &&
-			 (sx.stx_mask & STATX_MNT_ID);
-	sh.root_mnt = sh.have_mnt_id ? sx.stx_mnt_id : (uint64_t)st.st_dev;
-	sh.root_dev = st.st_dev;
+	sh.root_mnt = st.mnt;
 	if (fstatvfs(root_fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) {
 		stats->read_only = true;
 		stats->seen = 1;
@@ -641,13 +683,14 @@ int walk_tree(int root_fd, const char *display, const struct walk_options *o,
 		goto out;
 	}
 	w[0].st.seen = 1;
-	if (!own_dir(&w[0], root_fd, &st)) {
+	if (!own_dir(&w[0], root_fd, &st, &fresh)) {
 		close(root_fd);
 	} else if (jobs == 1) {
-		walk_from(&w[0], root_fd, &st);
+		walk_from(&w[0], root_fd, &st, fresh);
 		progress(&w[0]);
 	} else {
-		sh.queue[sh.queued++] = (struct queued){ .fd = root_fd, .path = strdup(display) };
+		sh.queue[sh.queued++] = (struct queued){ .fd = root_fd, .fresh = fresh,
+							 .path = strdup(display) };
 		if (!sh.queue[0].path) {
 			close(root_fd);
 			r = -ENOMEM;
