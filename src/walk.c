@@ -157,7 +157,8 @@ struct level {
 	size_t len, pos;
 	int64_t resume;   /* d_off of the last entry taken */
 	bool eof;
-	bool fresh;       /* it needed a change: its entries likely do too */
+	bool fresh;       /* it needs a change: its entries likely do too */
+	bool trusted;     /* only root can change its entries (root_only) */
 	size_t path_len;  /* length of the display path of this directory */
 };
 
@@ -259,11 +260,6 @@ static void progress(struct walker *w)
 	pthread_mutex_unlock(&sh->lock);
 }
 
-static bool owned(const struct shared *sh, const struct stat *st)
-{
-	return st->st_uid == sh->o->uid && st->st_gid == sh->o->gid;
-}
-
 static void count_change(struct walker *w)
 {
 	w->st.changed++;
@@ -283,10 +279,10 @@ struct pinned {
 	uint64_t mnt;
 };
 
-static int pin_stat(int fd, struct pinned *p)
+static int stat_at(int dirfd, const char *name, int flags, struct pinned *p)
 {
 	struct statx sx;
-	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_MNT_ID,
+	if (statx(dirfd, name, flags | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_MNT_ID,
 		  &sx) < 0)
 		return -errno;
 	p->mode = sx.stx_mode;
@@ -299,6 +295,19 @@ static int pin_stat(int fd, struct pinned *p)
 	return 0;
 }
 
+/* The entry an fd pins. */
+static int pin_stat(int fd, struct pinned *p)
+{
+	return stat_at(fd, "", AT_EMPTY_PATH, p);
+}
+
+/* A look by name; never followed, never trusted on its own, except in a
+ * directory nobody but root can change (see walk_from). */
+static int look(int dirfd, const char *name, struct pinned *p)
+{
+	return stat_at(dirfd, name, 0, p);
+}
+
 static bool pinned_owned(const struct shared *sh, const struct pinned *p)
 {
 	return p->uid == sh->o->uid && p->gid == sh->o->gid;
@@ -309,14 +318,14 @@ static bool pinned_owned(const struct shared *sh, const struct pinned *p)
  * directory that was just re-owned, most entries need changing too).
  * Returns true when the entry turned out to be a directory and seen was
  * NULL: the caller handles it as one. */
-static bool own_entry(struct walker *w, int dirfd, const char *name, const struct stat *seen)
+static bool own_entry(struct walker *w, int dirfd, const char *name, const struct pinned *seen)
 {
 	struct shared *sh = w->sh;
-	if (seen && owned(sh, seen)) {
+	if (seen && pinned_owned(sh, seen)) {
 		w->st.owned++;
 		return false;
 	}
-	if (seen && S_ISREG(seen->st_mode) && seen->st_nlink > 1) {
+	if (seen && S_ISREG(seen->mode) && seen->nlink > 1) {
 		w->st.hardlinks++;
 		keep(w->st.hardlink_paths, w->st.hardlinks, w->path, 0);
 		return false;
@@ -336,7 +345,7 @@ static bool own_entry(struct walker *w, int dirfd, const char *name, const struc
 		w->st.mounts++; /* a file bind-mounted here: not ours to change */
 	} else if (S_ISDIR(p.mode) && !seen) {
 		is_dir = true;
-	} else if (S_ISDIR(p.mode) || (seen && p.ino != seen->st_ino)) {
+	} else if (S_ISDIR(p.mode) || (seen && p.ino != seen->ino)) {
 		/* swapped between the look and the pin: leave it to a later run */
 		record_error(w, w->path, EAGAIN);
 	} else if (S_ISREG(p.mode) && p.nlink > 1) {
@@ -356,12 +365,35 @@ static bool own_entry(struct walker *w, int dirfd, const char *name, const struc
 	return is_dir;
 }
 
-/* A directory fd about to be walked: own it. false: do not descend.
- * *changed tells whether it needed a change (or would, in a dry run). */
-static bool own_dir(struct walker *w, int fd, struct pinned *p, bool *changed)
+/* A non-directory in a directory only root can change (owned by root, no
+ * group or other write): no one else can rename, link or unlink there, so
+ * the name stays bound to what the look saw and is changed by name. */
+static void own_by_name(struct walker *w, int dirfd, const char *name, const struct pinned *e)
 {
 	struct shared *sh = w->sh;
-	*changed = false;
+	if (pinned_owned(sh, e)) {
+		w->st.owned++;
+	} else if (S_ISREG(e->mode) && e->nlink > 1) {
+		w->st.hardlinks++;
+		keep(w->st.hardlink_paths, w->st.hardlinks, w->path, 0);
+	} else if (sh->o->dry_run) {
+		count_change(w);
+	} else if (fchownat(dirfd, name, sh->o->uid, sh->o->gid, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno != ENOENT)
+			record_error(w, w->path, errno);
+	} else {
+		count_change(w);
+	}
+}
+
+/* A directory fd about to be walked: false when it is not to be descended
+ * (another mount). *change tells whether it needs re-owning; that happens
+ * when the walk leaves it (pop_level), so that while its entries are
+ * handled it is still as trusted as it was. */
+static bool own_dir(struct walker *w, int fd, struct pinned *p, bool *change)
+{
+	struct shared *sh = w->sh;
+	*change = false;
 	int r = pin_stat(fd, p);
 	if (r < 0) {
 		record_error(w, w->path, -r);
@@ -371,18 +403,18 @@ static bool own_dir(struct walker *w, int fd, struct pinned *p, bool *changed)
 		w->st.mounts++;
 		return false;
 	}
-	if (pinned_owned(sh, p)) {
+	if (pinned_owned(sh, p))
 		w->st.owned++;
-		return true;
-	}
-	*changed = true;
-	if (sh->o->dry_run)
-		count_change(w);
-	else if (fchown(fd, sh->o->uid, sh->o->gid) < 0)
-		record_error(w, w->path, errno);
 	else
-		count_change(w);
+		*change = true;
 	return true;
+}
+
+/* Only root can change entries of a root-owned directory without group or
+ * other write permission (an ACL's mask shows in the group bits). */
+static bool root_only(const struct pinned *p)
+{
+	return p->uid == 0 && !(p->mode & 022);
 }
 
 static void close_level(struct level *l)
@@ -418,7 +450,8 @@ static bool push_level(struct walker *w, int fd, const struct pinned *st, bool f
 	if (!buf)
 		return false;
 	w->levels[w->depth++] = (struct level){ .fd = fd, .dev = st->dev, .ino = st->ino,
-						.buf = buf, .fresh = fresh, .path_len = path_len };
+						.buf = buf, .fresh = fresh,
+						.trusted = root_only(st), .path_len = path_len };
 	return true;
 }
 
@@ -427,6 +460,16 @@ static bool pop_level(struct walker *w)
 {
 	struct level *top = &w->levels[w->depth - 1];
 	bool ok = true;
+	if (top->fresh) { /* re-own it now, through the fd that pinned it */
+		struct shared *sh = w->sh;
+		w->path[top->path_len] = '\0';
+		if (sh->o->dry_run)
+			count_change(w);
+		else if (fchown(top->fd, sh->o->uid, sh->o->gid) < 0)
+			record_error(w, w->path, errno);
+		else
+			count_change(w);
+	}
 	if (w->depth >= 2 && w->first_open == w->depth - 1) {
 		struct level *parent = &w->levels[w->depth - 2];
 		int fd = openat(top->fd, "..", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -505,26 +548,44 @@ static void walk_from(struct walker *w, int fd, const struct pinned *st, bool fr
 		w->st.seen++;
 		if (++w->batch_seen >= 4096)
 			progress(w);
-		/* First start: pin straight away, no look first. Restart: one
-		 * fstatat() settles most entries without opening anything. */
-		if (l->fresh && d->d_type != DT_DIR && d->d_type != DT_UNKNOWN &&
-		    !own_entry(w, l->fd, name, NULL))
-			continue;
-		struct stat est;
-		if (fstatat(l->fd, name, &est, AT_SYMLINK_NOFOLLOW) < 0) {
-			if (errno != ENOENT)
-				record_error(w, w->path, errno);
-			continue;
-		}
-		if (!S_ISDIR(est.st_mode)) {
-			own_entry(w, l->fd, name, &est);
-			continue;
+		struct pinned e;
+		if (l->trusted) {
+			/* Nobody but root can change this directory: one look, then
+			 * by name (first start in an image-built tree). */
+			if (look(l->fd, name, &e) < 0) {
+				if (errno != ENOENT)
+					record_error(w, w->path, errno);
+				continue;
+			}
+			if (e.mnt != w->sh->root_mnt) {
+				w->st.mounts++;
+				continue;
+			}
+			if (!S_ISDIR(e.mode)) {
+				own_by_name(w, l->fd, name, &e);
+				continue;
+			}
+		} else {
+			/* Re-owned directory (first start): pin straight away. Owned
+			 * one (restart): one look settles most entries. */
+			if (l->fresh && d->d_type != DT_DIR && d->d_type != DT_UNKNOWN &&
+			    !own_entry(w, l->fd, name, NULL))
+				continue;
+			if (look(l->fd, name, &e) < 0) {
+				if (errno != ENOENT)
+					record_error(w, w->path, errno);
+				continue;
+			}
+			if (!S_ISDIR(e.mode)) {
+				own_entry(w, l->fd, name, &e);
+				continue;
+			}
 		}
 		int sub = openat(l->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC |
 						      O_NOCTTY);
 		if (sub < 0) {
 			if (errno == ENOTDIR || errno == ELOOP) /* swapped for a link or file */
-				own_entry(w, l->fd, name, &est);
+				own_entry(w, l->fd, name, &e);
 			else if (errno != ENOENT)
 				record_error(w, w->path, errno);
 			continue;

@@ -51,6 +51,11 @@ add_pairs "$deep"
 # More levels below the deep pairs, so the walk closes the upper ones.
 sub=$deep/d1/inner; for i in $(seq 1 30); do sub=$sub/below$i; done; mkdir -p "$sub"; echo b > "$sub/b"
 chown -hR 0:0 "$W" "$O"
+# The attacker is not root (root could chown anything itself): uid 4444,
+# who can write the directories holding the pairs (world-writable, as a
+# shared scratch dir left by an earlier run), whoever stepdown gives them to.
+chown 4444:4444 "$R" "$deep"
+chmod 0777 "$R" "$deep"
 # Owners, modes and ctimes of everything outside; not hfile's ctime: the
 # swapper's renames of its in-tree names move it.
 outside_state() {
@@ -101,8 +106,10 @@ while not stop:
         last = now
 report()
 PY
-echo "0 0" > "$T/swaps"
-timeout 120 python3 "$T/swapper.py" "$pairs" "$T/swaps" &
+mkdir "$T/att" && chown 4444 "$T/att"  # the attacker's own scratch space
+echo "0 0" > "$T/att/swaps"; chown 4444 "$T/att/swaps"
+timeout 120 setpriv --reuid 4444 --regid 4444 --clear-groups \
+  /usr/bin/python3 "$T/swapper.py" "$pairs" "$T/att/swaps" &
 swapper=$!
 trap 'kill -TERM "$swapper" 2>/dev/null; wait; rm -rf "$T"' EXIT
 
@@ -110,7 +117,7 @@ walks=0 ok=0 refused=0 bad=0 outside_bad=0
 start=$SECONDS
 users=(app other); jobs=(1 4)
 while :; do
-  read -r swaps failed < "$T/swaps"
+  read -r swaps failed < "$T/att/swaps"
   elapsed=$((SECONDS - start))
   # Race for a while: each walk meets only a few exchanges mid-way.
   [ "$walks" -ge 40 ] && [ "$swaps" -ge 1000 ] && [ "$elapsed" -ge "${RACE_SECONDS:-12}" ] && break
@@ -135,7 +142,7 @@ done
 kill -TERM "$swapper"
 wait "$swapper"
 expect_eq "swapper ended cleanly" 0 "$?"
-read -r swaps failed < "$T/swaps"
+read -r swaps failed < "$T/att/swaps"
 echo "info: $walks walks ($ok exit 0, $refused exit 125), $swaps exchanges ($failed failed) in $((SECONDS - start)) s"
 [ "$swaps" -ge 1000 ] && pass "at least 1000 exchanges during the walks ($swaps)" \
   || fail "only $swaps exchanges during the walks"
