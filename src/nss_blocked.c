@@ -1,5 +1,6 @@
 /* libcap-ng's capng_change_id() can call getpwuid() and initgroups() (only
- * with CAPNG_INIT_SUPP_GRP, which stepdown never passes). The build renames
+ * with its "initialise supplementary groups" flag, which stepdown never
+ * passes). The build renames
  * those two references in a copy of libcap-ng.a to these functions, so the
  * static binary holds no NSS code, and any call fails closed. */
 #include <errno.h>
