@@ -44,12 +44,9 @@ static double elapsed_ms(const struct timespec *since)
  * bounding set. Returns the missing capability names, or NULL. */
 static const char *missing_root_caps(void)
 {
-	struct priv_caps c;
-	if (priv_read_caps(&c) < 0)
-		return "SETUID, SETGID and SETPCAP (capabilities unreadable)";
-	bool uid = c.effective & (UINT64_C(1) << CAP_SETUID);
-	bool gid = c.effective & (UINT64_C(1) << CAP_SETGID);
-	bool pcap = c.effective & (UINT64_C(1) << CAP_SETPCAP);
+	bool uid = priv_has_cap(CAP_SETUID);
+	bool gid = priv_has_cap(CAP_SETGID);
+	bool pcap = priv_has_cap(CAP_SETPCAP);
 	if (uid && gid && pcap)
 		return NULL;
 	static char buf[64];
@@ -168,12 +165,6 @@ static int resolve_identity(const struct config *cfg, bool *switching, struct id
 	return 0;
 }
 
-static bool has_cap(int cap)
-{
-	struct priv_caps c;
-	return priv_read_caps(&c) == 0 && (c.effective & (UINT64_C(1) << cap));
-}
-
 /* Phase 4 as root: create each declared dir and fix its tree's ownership.
  * In a dry run, only count. Returns 0 or an exit code. */
 static int fix_writable(const struct config *cfg, const struct ident *id,
@@ -183,7 +174,7 @@ static int fix_writable(const struct config *cfg, const struct ident *id,
 	struct walk_options wo = { .uid = id->uid, .gid = id->gid, .dry_run = cfg->dry_run,
 				   .jobs = cfg->jobs ? cfg->jobs : walk_default_jobs(),
 				   .progress = cfg->verbosity >= 1 };
-	if (!cfg->dry_run && !has_cap(CAP_CHOWN)) {
+	if (!cfg->dry_run && !priv_has_cap(CAP_CHOWN)) {
 		log_error("--writable needs CAP_CHOWN to set ownership; run the container with "
 			  "--cap-add CHOWN");
 		return EXIT_STEPDOWN_FAILED;

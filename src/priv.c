@@ -77,12 +77,10 @@ int priv_read_caps(struct priv_caps *caps)
 	return 0;
 }
 
-bool priv_can_switch(void)
+bool priv_has_cap(int cap)
 {
 	struct priv_caps c;
-	if (priv_read_caps(&c) < 0)
-		return false;
-	return (c.effective & BIT(CAP_SETUID)) && (c.effective & BIT(CAP_SETGID));
+	return priv_read_caps(&c) == 0 && (c.effective & BIT(cap));
 }
 
 void priv_format_caps(uint64_t mask, char *buf, size_t len)

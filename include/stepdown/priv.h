@@ -15,9 +15,8 @@
  * (AT_SECURE). */
 int priv_check_not_setid(void);
 
-/* True when the process can switch identity: CAP_SETUID and CAP_SETGID in
- * its effective set. */
-bool priv_can_switch(void);
+/* Is cap in the effective set? False when the sets cannot be read. */
+bool priv_has_cap(int cap);
 
 /* Highest capability number the running kernel knows. */
 int priv_last_cap(void);
