@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -141,12 +142,16 @@ static pid_t parent_of(const char *pid)
 	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
+	/* "pid (comm) S ppid ...": comm may hold anything, so the last ')'. */
 	char *paren = strrchr(buf, ')');
-	char state;
-	int ppid;
-	if (!paren || sscanf(paren + 1, " %c %d", &state, &ppid) != 2)
+	if (!paren || paren[1] != ' ' || paren[2] == '\0' || paren[3] != ' ')
 		return -1;
-	return ppid;
+	char *end;
+	errno = 0;
+	long ppid = strtol(paren + 4, &end, 10);
+	if (errno || end == paren + 4 || *end != ' ' || ppid < 0 || ppid > INT_MAX)
+		return -1;
+	return (pid_t)ppid;
 }
 
 /* Is /proc mounted for our PID namespace? Otherwise pids read there are

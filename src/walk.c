@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <linux/stat.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -279,11 +280,13 @@ struct pinned {
 	uint64_t mnt;
 };
 
+/* statx through the raw syscall: the kernel's struct (linux/stat.h), and no
+ * libc wrapper needed (musl 1.2.3 has none). */
 static int stat_at(int dirfd, const char *name, int flags, struct pinned *p)
 {
 	struct statx sx;
-	if (statx(dirfd, name, flags | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_MNT_ID,
-		  &sx) < 0)
+	if (syscall(SYS_statx, dirfd, name, flags | AT_SYMLINK_NOFOLLOW,
+		    STATX_BASIC_STATS | STATX_MNT_ID, &sx) < 0)
 		return -errno;
 	p->mode = sx.stx_mode;
 	p->ino = sx.stx_ino;

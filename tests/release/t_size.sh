@@ -1,0 +1,15 @@
+#!/bin/bash
+# Size budget of the release binary: stripped, at most 128 KiB.
+. "$TEST_SRC/tests/integration/lib.sh"
+BUDGET=131072
+command -v readelf >/dev/null || skip "needs binutils (readelf)"
+size=$(stat -c %s "$STEPDOWN")
+echo "release binary: $size bytes, budget $BUDGET ($((BUDGET - size)) bytes left)"
+expect_eq "binary is stripped (no symbol table)" "" "$(readelf -SW "$STEPDOWN" | grep -E '\.symtab|\.debug_')"
+if [ "$size" -le "$BUDGET" ]; then
+  pass "size $size <= $BUDGET"
+else
+  fail "size $size > $BUDGET bytes (128 KiB): the release binary grew past its budget"
+fi
+expect_eq "statically linked: no interpreter" "" "$(readelf -lW "$STEPDOWN" | grep -i interp)"
+finish
