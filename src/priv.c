@@ -41,17 +41,23 @@ int priv_check_not_setid(void)
 
 int priv_last_cap(void)
 {
-	/* PR_CAPBSET_READ fails with EINVAL past the kernel's last capability. */
-	int last = -1;
+	/* PR_CAPBSET_READ fails with EINVAL past the kernel's last capability.
+	 * The answer is the kernel's and cannot change: probed once. */
+	static int last = -2;
+	if (last != -2)
+		return last;
+	int found = -1;
 	for (int c = 0; c < 64; c++) {
 		if (prctl(PR_CAPBSET_READ, (unsigned long)c, 0, 0, 0) < 0)
 			break;
-		last = c;
+		found = c;
 	}
+	last = found;
 	return last;
 }
 
-int priv_read_caps(struct priv_caps *caps)
+/* Effective, permitted and inheritable, from one capget. */
+static int read_cap_sets(struct priv_caps *caps)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
 	struct __user_cap_data_struct data[2];
@@ -61,7 +67,17 @@ int priv_read_caps(struct priv_caps *caps)
 	caps->effective = data[0].effective | (uint64_t)data[1].effective << 32;
 	caps->permitted = data[0].permitted | (uint64_t)data[1].permitted << 32;
 	caps->inheritable = data[0].inheritable | (uint64_t)data[1].inheritable << 32;
+	return 0;
+}
+
+int priv_read_caps(struct priv_caps *caps)
+{
+	int r = read_cap_sets(caps);
+	if (r < 0)
+		return r;
 	int last = priv_last_cap();
+	if (last < 0)
+		return -ENOSYS; /* no bounding set to read: nothing can be verified */
 	for (int c = 0; c <= last; c++) {
 		int b = prctl(PR_CAPBSET_READ, (unsigned long)c, 0, 0, 0);
 		if (b < 0)
@@ -80,7 +96,7 @@ int priv_read_caps(struct priv_caps *caps)
 bool priv_has_cap(int cap)
 {
 	struct priv_caps c;
-	return priv_read_caps(&c) == 0 && (c.effective & BIT(cap));
+	return read_cap_sets(&c) == 0 && (c.effective & BIT(cap));
 }
 
 void priv_format_caps(uint64_t mask, char *buf, size_t len)
