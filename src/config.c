@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "stepdown/env.h"
 #include "stepdown/errmsg.h"
@@ -25,6 +26,8 @@ enum {
 	OPT_EXEC,
 	OPT_DRY_RUN,
 	OPT_JOBS,
+	OPT_CONFINE_WRITES,
+	OPT_ALLOW_WRITE,
 };
 
 static const struct option long_options[] = {
@@ -40,6 +43,8 @@ static const struct option long_options[] = {
 	{ "exec", no_argument, NULL, OPT_EXEC },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "confine-writes", optional_argument, NULL, OPT_CONFINE_WRITES },
+	{ "allow-write", required_argument, NULL, OPT_ALLOW_WRITE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -62,6 +67,9 @@ static const char usage_text[] =
 	"      --grace SECONDS      leftover processes get SECONDS after TERM (default 5)\n"
 	"      --exec               no supervision: drop privileges and exec in place\n"
 	"      --jobs N             threads for the ownership walk (default: CPUs, max 8)\n"
+	"      --confine-writes[=best-effort]\n"
+	"                           write only to -w dirs, defaults, --allow-write paths\n"
+	"      --allow-write PATH   also writable under --confine-writes (repeatable)\n"
 	"      --dry-run            print the resolved plan, change nothing\n"
 	"  -v, --verbose            phase-by-phase report with timings\n"
 	"  -q, --quiet              errors only\n"
@@ -82,6 +90,7 @@ const char *config_usage(void)
 struct seen {
 	bool user, user_from, writable, keep_caps, home, umask, signal_group;
 	bool rewrite, grace, jobs, exec_mode, dry_run, verbose, quiet;
+	bool confine_writes, allow_write;
 };
 
 /* A directory stepdown acts on: absolute, without "." or "..". */
@@ -99,17 +108,78 @@ static int check_plain_path(const char *path, const char *origin, char *err, siz
 	return 0;
 }
 
-static int add_writable(struct config *cfg, char *path, const char *origin, char *err,
-			size_t errlen)
+static int add_path(char ***list, size_t *n, char *path, const char *origin, char *err,
+		    size_t errlen)
 {
 	int r = check_plain_path(path, origin, err, errlen);
 	if (r < 0)
 		return r;
-	char **grown = realloc(cfg->writable, (cfg->n_writable + 1) * sizeof(*grown));
+	char **grown = realloc(*list, (*n + 1) * sizeof(*grown));
 	if (!grown)
 		return -ENOMEM;
-	cfg->writable = grown;
-	cfg->writable[cfg->n_writable++] = path;
+	*list = grown;
+	(*list)[(*n)++] = path;
+	return 0;
+}
+
+static int add_writable(struct config *cfg, char *path, const char *origin, char *err,
+			size_t errlen)
+{
+	return add_path(&cfg->writable, &cfg->n_writable, path, origin, err, errlen);
+}
+
+static int add_allow_write(struct config *cfg, char *path, const char *origin, char *err,
+			   size_t errlen)
+{
+	if (path[0] == '/' && path[strspn(path, "/")] == '\0')
+		return errmsg_set(-EINVAL, err, errlen, "%s: '/' would allow writing everywhere",
+				  origin);
+	return add_path(&cfg->allow_write, &cfg->n_allow_write, path, origin, err, errlen);
+}
+
+/* A ':'-separated list of paths from variable name, copied into *storage. */
+static int add_env_paths(struct config *cfg, const char *name, const char *v, char **storage,
+			 int (*add)(struct config *, char *, const char *, char *, size_t),
+			 char *err, size_t errlen)
+{
+	*storage = strdup(v);
+	if (!*storage)
+		return -ENOMEM;
+	char *p = *storage;
+	for (;;) {
+		char *colon = strchr(p, ':');
+		if (colon)
+			*colon = '\0';
+		if (!*p)
+			return errmsg_set(-EINVAL, err, errlen,
+					  "%s='%s' has an empty element; separate absolute paths "
+					  "with single ':'",
+					  name, v);
+		int r = add(cfg, p, name, err, errlen);
+		if (r < 0)
+			return r;
+		if (!colon)
+			return 0;
+		p = colon + 1;
+	}
+}
+
+/* --confine-writes[=best-effort] (arg NULL: no value), or its variable:
+ * a boolean or best-effort. */
+static int set_confine(struct config *cfg, const char *arg, bool from_env, char *err,
+		       size_t errlen)
+{
+	bool on;
+	if (!arg && !from_env)
+		cfg->confine_writes = CONFINE_REQUIRED;
+	else if (arg && strcasecmp(arg, "best-effort") == 0)
+		cfg->confine_writes = CONFINE_BEST_EFFORT;
+	else if (from_env && parse_bool(arg, &on) == 0)
+		cfg->confine_writes = on ? CONFINE_REQUIRED : CONFINE_OFF;
+	else
+		return errmsg_set(-EINVAL, err, errlen, "%s='%s': use %s or best-effort",
+				  from_env ? "STEPDOWN_CONFINE_WRITES" : "--confine-writes", arg,
+				  from_env ? "1, 0" : "no value");
 	return 0;
 }
 
@@ -219,27 +289,17 @@ static int apply_environment(struct config *cfg, const struct seen *seen, char *
 			return r;
 		cfg->home = v;
 	}
-	if (!seen->writable && (v = env_value(envp, "STEPDOWN_WRITABLE"))) {
-		cfg->storage_writable_env = strdup(v);
-		if (!cfg->storage_writable_env)
-			return -ENOMEM;
-		char *p = cfg->storage_writable_env;
-		for (;;) {
-			char *colon = strchr(p, ':');
-			if (colon)
-				*colon = '\0';
-			if (!*p)
-				return errmsg_set(-EINVAL, err, errlen,
-					    "STEPDOWN_WRITABLE='%s' has an empty element; separate "
-					    "absolute paths with single ':'",
-					    v);
-			if ((r = add_writable(cfg, p, "STEPDOWN_WRITABLE", err, errlen)) < 0)
-				return r;
-			if (!colon)
-				break;
-			p = colon + 1;
-		}
-	}
+	if (!seen->writable && (v = env_value(envp, "STEPDOWN_WRITABLE")) &&
+	    (r = add_env_paths(cfg, "STEPDOWN_WRITABLE", v, &cfg->storage_writable_env,
+			       add_writable, err, errlen)) < 0)
+		return r;
+	if (!seen->confine_writes && (v = env_value(envp, "STEPDOWN_CONFINE_WRITES")) &&
+	    (r = set_confine(cfg, v, true, err, errlen)) < 0)
+		return r;
+	if (!seen->allow_write && (v = env_value(envp, "STEPDOWN_ALLOW_WRITE")) &&
+	    (r = add_env_paths(cfg, "STEPDOWN_ALLOW_WRITE", v, &cfg->storage_allow_write_env,
+			       add_allow_write, err, errlen)) < 0)
+		return r;
 	if (!seen->keep_caps && (v = env_value(envp, "STEPDOWN_KEEP_CAPS")))
 		if ((r = set_keep_caps(cfg, v, "STEPDOWN_KEEP_CAPS", err, errlen)) < 0)
 			return r;
@@ -362,6 +422,16 @@ static int parse_options(struct config *cfg, struct seen *seen, int argc, char *
 				return r;
 			seen->jobs = true;
 			break;
+		case OPT_CONFINE_WRITES:
+			if ((r = set_confine(cfg, optarg, false, err, errlen)) < 0)
+				return r;
+			seen->confine_writes = true;
+			break;
+		case OPT_ALLOW_WRITE:
+			if ((r = add_allow_write(cfg, optarg, "--allow-write", err, errlen)) < 0)
+				return r;
+			seen->allow_write = true;
+			break;
 		case 'v':
 			seen->verbose = true;
 			break;
@@ -414,6 +484,11 @@ int config_parse(struct config *cfg, int argc, char *const argv[], char *const e
 	r = apply_environment(cfg, &seen, envp, err, errlen);
 	if (r < 0)
 		return r;
+	if (cfg->n_allow_write && cfg->confine_writes == CONFINE_OFF)
+		return errmsg_set(-EINVAL, err, errlen,
+				  "%s means nothing without --confine-writes (or "
+				  "STEPDOWN_CONFINE_WRITES=1); add it",
+				  seen.allow_write ? "--allow-write" : "STEPDOWN_ALLOW_WRITE");
 	if (optind >= argc)
 		return errmsg_set(-EINVAL, err, errlen,
 			    "no command given; usage: stepdown [OPTION]... -- COMMAND [ARG]...");
@@ -425,7 +500,12 @@ void config_free(struct config *cfg)
 {
 	free(cfg->writable);
 	free(cfg->storage_writable_env);
+	free(cfg->allow_write);
+	free(cfg->storage_allow_write_env);
 	cfg->writable = NULL;
 	cfg->storage_writable_env = NULL;
 	cfg->n_writable = 0;
+	cfg->allow_write = NULL;
+	cfg->storage_allow_write_env = NULL;
+	cfg->n_allow_write = 0;
 }

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "stepdown/confine.h"
 #include "stepdown/config.h"
 #include "stepdown/env.h"
 #include "stepdown/ident.h"
@@ -171,6 +172,8 @@ static int fix_writable(const struct config *cfg, const struct ident *id,
 			struct plan_dir *dirs)
 {
 	char err[512];
+	if (cfg->n_writable == 0)
+		return 0; /* nothing to re-own: CAP_CHOWN is not needed */
 	struct walk_options wo = { .uid = id->uid, .gid = id->gid, .dry_run = cfg->dry_run,
 				   .jobs = cfg->jobs ? cfg->jobs : walk_default_jobs(),
 				   .progress = cfg->verbosity >= 1 };
@@ -208,6 +211,13 @@ static int fix_writable(const struct config *cfg, const struct ident *id,
 		if (r == -ENOENT && cfg->dry_run) {
 			d->missing = true;
 			continue;
+		}
+		if (r == -EACCES && !priv_has_cap(CAP_DAC_OVERRIDE)) {
+			log_error("--writable: %s (creating it in a directory root does not own "
+				  "needs CAP_DAC_OVERRIDE: run with --cap-add DAC_OVERRIDE, or "
+				  "create it in the image)",
+				  err);
+			return EXIT_STEPDOWN_FAILED;
 		}
 		if (r < 0) {
 			log_error("--writable: %s", err);
@@ -261,6 +271,60 @@ static void check_writable(const struct config *cfg, const struct ident *id)
 			log_warn("--writable %s is not writable by uid %u (%s); started as non-root, "
 				 "stepdown cannot fix that: mount it writable for this uid",
 				 cfg->writable[i], (unsigned)id->uid, strerror(errno));
+}
+
+/* --confine-writes, before anything changes: probe Landlock, decide, and
+ * build the ruleset with the defaults and the --allow-write paths (each
+ * checked now: missing or through a symlink is an error). *enforce tells
+ * whether it will be applied. Returns 0 or an exit code. */
+static int prepare_confinement(const struct config *cfg, struct confine *cf, bool *enforce)
+{
+	char err[512];
+	confine_init(cf, NULL);
+	enum confine_decision d = confine_decide(cfg->confine_writes, cf->abi);
+	const char *why = confine_unavailable_reason(cf->abi);
+	*enforce = d == CONFINE_APPLY;
+	if (d == CONFINE_REFUSE && !cfg->dry_run) {
+		log_error("--confine-writes: %s; not running unconfined (see "
+			  "--confine-writes=best-effort)",
+			  why);
+		return EXIT_STEPDOWN_FAILED;
+	}
+	if (d == CONFINE_REFUSE)
+		log_warn("a real run would stop here: --confine-writes: %s", why);
+	else if (d == CONFINE_WARN)
+		log_warn("--confine-writes=best-effort: %s; running WITHOUT write confinement", why);
+	const char *what = "--confine-writes";
+	int r = confine_begin(cf, err, sizeof(err));
+	if (r == 0)
+		r = confine_add_defaults(cf, err, sizeof(err));
+	for (size_t i = 0; r == 0 && i < cfg->n_allow_write; i++) {
+		what = "--allow-write";
+		r = confine_add(cf, cfg->allow_write[i], CONFINE_FROM_ALLOW, false, false, err,
+				sizeof(err));
+	}
+	if (r < 0) {
+		log_error("%s: %s", what, err);
+		return EXIT_STEPDOWN_FAILED;
+	}
+	if (*enforce)
+		log_info("--confine-writes: Landlock ABI %d (the kernel offers %d)", cf->abi_used,
+			 cf->abi);
+	return 0;
+}
+
+/* --confine-writes, after the walk: a rule for each --writable dir. */
+static int confine_writable(const struct config *cfg, struct confine *cf)
+{
+	char err[512];
+	for (size_t i = 0; i < cfg->n_writable; i++) {
+		if (confine_add(cf, cfg->writable[i], CONFINE_FROM_WRITABLE, false, true, err,
+				sizeof(err)) < 0) {
+			log_error("--writable: %s", err);
+			return EXIT_STEPDOWN_FAILED;
+		}
+	}
+	return 0;
 }
 
 /* HOME for the workload, before the drop; once the drop is done, main()
@@ -352,6 +416,13 @@ int main(int argc, char *argv[], char *envp[])
 	log_info("identity: %s uid=%u gid=%u, %zu groups, HOME=%s (%.2f ms)", id.name,
 		 (unsigned)id.uid, (unsigned)id.gid, id.n_groups, home, elapsed_ms(&start));
 
+	/* --confine-writes: Landlock probed, defaults and --allow-write checked. */
+	struct confine cf = { .ruleset_fd = -1 };
+	bool confining = false;
+	if (cfg.confine_writes != CONFINE_OFF &&
+	    (rc = prepare_confinement(&cfg, &cf, &confining)) != 0)
+		return rc;
+
 	/* Phase 4: writable dirs, as root; counted only in a dry run. */
 	struct plan_dir *dirs = calloc(cfg.n_writable + 1, sizeof(*dirs));
 	if (!dirs) {
@@ -364,12 +435,16 @@ int main(int argc, char *argv[], char *envp[])
 		check_writable(&cfg, &id);
 	if (cfg.n_writable)
 		log_info("writable dirs done (%.2f ms)", elapsed_ms(&start));
+	if (cfg.confine_writes != CONFINE_OFF && (rc = confine_writable(&cfg, &cf)) != 0)
+		return rc;
 
 	if (cfg.dry_run) {
 		struct plan plan = { .cfg = &cfg, .id = &id, .switch_identity = switching,
 				     .home = home, .is_pid1 = getpid() == 1, .envp = envp,
-				     .dirs = switching ? dirs : NULL };
+				     .dirs = switching ? dirs : NULL,
+				     .confine = cfg.confine_writes != CONFINE_OFF ? &cf : NULL };
 		plan_print(stdout, &plan);
+		confine_free(&cf);
 		free(dirs);
 		ident_free(&id);
 		config_free(&cfg);
@@ -386,10 +461,24 @@ int main(int argc, char *argv[], char *envp[])
 	log_info("privileges dropped and verified: uid=%u gid=%u (%.2f ms)", (unsigned)id.uid,
 		 (unsigned)id.gid, elapsed_ms(&start));
 
-	if (!cfg.home && access(home, W_OK) != 0) {
-		log_notice("HOME %s is not writable by uid %u; using /tmp", home,
-			   (unsigned)id.uid);
+	/* --confine-writes: from here on, this process and all it starts may
+	 * write only where the rules allow (PID 1 too: defence in depth). */
+	if (confining) {
+		if (confine_restrict(&cf, err, sizeof(err)) < 0) {
+			log_error("cannot confine writes: %s", err);
+			return EXIT_STEPDOWN_FAILED;
+		}
+		log_info("writes confined with Landlock ABI %d: %zu rules (%.2f ms)", cf.abi_used,
+			 confine_count(&cf), elapsed_ms(&start));
+	}
+
+	bool home_confined = confining && !confine_covers(&cf, home);
+	if (!cfg.home && (home_confined || access(home, W_OK) != 0)) {
+		log_notice("HOME %s is not writable by uid %u%s; using /tmp", home,
+			   (unsigned)id.uid, home_confined ? " under --confine-writes" : "");
 		home = "/tmp";
+	} else if (home_confined) {
+		log_warn("--home %s is not writable under --confine-writes", home);
 	}
 	char **env = env_build(envp, id.name, home);
 	if (!env) {

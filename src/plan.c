@@ -44,6 +44,63 @@ static void print_signals(FILE *out, const struct config *cfg)
 	fputc('\n', out);
 }
 
+static const char *origin_name(enum confine_origin o)
+{
+	return o == CONFINE_FROM_WRITABLE ? "--writable"
+	       : o == CONFINE_FROM_ALLOW  ? "--allow-write"
+					  : "default";
+}
+
+/* --confine-writes: the ABI, then each rule with its rights. */
+static void print_confine(FILE *out, const struct plan *p)
+{
+	const struct config *cfg = p->cfg;
+	const struct confine *c = p->confine;
+	char rights[512];
+
+	if (c->abi < 1) {
+		fprintf(out, "  confine:   no Landlock: %s; %s\n", confine_unavailable_reason(c->abi),
+			cfg->confine_writes == CONFINE_BEST_EFFORT
+				? "best-effort: the workload would run WITHOUT write confinement"
+				: "a real run would refuse to start (exit 125)");
+		return;
+	}
+	confine_format_rights(c->handled, rights, sizeof(rights));
+	fprintf(out, "  confine:   writes, with Landlock ABI %d", c->abi_used);
+	if (c->abi != c->abi_used)
+		fprintf(out, " (the kernel offers %d)", c->abi);
+	fprintf(out, "; rights handled: %s; reading and executing stay allowed everywhere\n",
+		rights);
+	for (size_t i = 0; i < c->n_rules; i++) {
+		const struct confine_rule *r = &c->rules[i];
+		if (r->missing) {
+			if (r->origin == CONFINE_FROM_WRITABLE && p->switch_identity)
+				fprintf(out, "  may write: %s (--writable, would be created): every "
+					     "write right\n",
+					r->path);
+			else
+				fprintf(out, "  no rule:   %s (%s): %s\n", r->path,
+					origin_name(r->origin), strerror(r->open_errno));
+			continue;
+		}
+		bool moved = r->resolved && strcmp(r->resolved, r->path) != 0;
+		if (r->access == c->handled)
+			snprintf(rights, sizeof(rights), "every write right");
+		else
+			confine_format_rights(r->access, rights, sizeof(rights));
+		fprintf(out, "  may write: %s%s%s (%s%s): %s%s\n", r->path, moved ? " -> " : "",
+			moved ? r->resolved : "", origin_name(r->origin),
+			r->is_dir ? "" : ", a file", rights,
+			r->is_dir && r->files_only ? " (existing files only: nothing created, "
+						     "removed or renamed)"
+						   : "");
+	}
+	if (!confine_covers(c, p->home))
+		fprintf(out, "  confine:   HOME %s is not under a writable rule: %s\n", p->home,
+			cfg->home ? "used as given, but the workload cannot write it"
+				  : "the workload gets HOME=/tmp");
+}
+
 void plan_print(FILE *out, const struct plan *p)
 {
 	const struct config *cfg = p->cfg;
@@ -105,6 +162,11 @@ void plan_print(FILE *out, const struct plan *p)
 		fprintf(out, "  user-from: %s (the identity above is its owner's, or --user's "
 			     "when root owns it)\n",
 			cfg->user_from);
+	if (p->confine)
+		print_confine(out, p);
+	else
+		fprintf(out, "  confine:   no: the workload may write wherever its user may "
+			     "(see --confine-writes)\n");
 	fprintf(out, "  command:  ");
 	for (size_t i = 0; cfg->command[i]; i++)
 		fprintf(out, " %s", cfg->command[i]);

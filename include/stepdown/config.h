@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "stepdown/confine.h"
 #include "stepdown/parse.h"
 
 enum config_action {
@@ -31,12 +32,16 @@ struct config {
 	unsigned grace;        /* seconds */
 	unsigned jobs;         /* walk threads; 0: walk_default_jobs() */
 	bool exec_mode;
+	enum confine_mode confine_writes;
+	char **allow_write;    /* absolute paths, n_allow_write of them */
+	size_t n_allow_write;
 	bool dry_run;
 	int verbosity;         /* enum log_level */
 	char *const *command;  /* NULL-terminated, points into argv */
 
 	/* owned storage */
 	char *storage_writable_env;
+	char *storage_allow_write_env;
 };
 
 #define CONFIG_DEFAULT_GRACE 5

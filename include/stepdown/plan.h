@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "stepdown/confine.h"
 #include "stepdown/config.h"
 #include "stepdown/ident.h"
 #include "stepdown/walk.h"
@@ -27,6 +28,7 @@ struct plan {
 	bool is_pid1;
 	char *const *envp;    /* the workload's environment, for PATH */
 	const struct plan_dir *dirs; /* one per cfg->writable, or NULL (not root) */
+	const struct confine *confine; /* the rules of --confine-writes, or NULL */
 };
 
 void plan_print(FILE *out, const struct plan *p);

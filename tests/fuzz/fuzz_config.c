@@ -87,6 +87,18 @@ static void check_config(const struct config *cfg, const struct vec *argv)
 			   cfg->writable[i] ? cfg->writable[i] : "(null)");
 	FUZZ_CHECK(!cfg->user_from || absolute(cfg->user_from), "user_from \"%s\" not absolute",
 		   cfg->user_from);
+	/* stepdown(1): --allow-write paths are absolute, not "/", and only
+	 * with --confine-writes. */
+	FUZZ_CHECK(cfg->confine_writes == CONFINE_OFF || cfg->confine_writes == CONFINE_REQUIRED ||
+			   cfg->confine_writes == CONFINE_BEST_EFFORT,
+		   "confine_writes %d", (int)cfg->confine_writes);
+	FUZZ_CHECK(cfg->n_allow_write == 0 || cfg->confine_writes != CONFINE_OFF,
+		   "--allow-write accepted without --confine-writes");
+	for (size_t i = 0; i < cfg->n_allow_write; i++)
+		FUZZ_CHECK(absolute(cfg->allow_write[i]) &&
+				   cfg->allow_write[i][strspn(cfg->allow_write[i], "/")] != '\0',
+			   "allow_write[%zu] \"%s\" is not an absolute path other than /", i,
+			   cfg->allow_write[i] ? cfg->allow_write[i] : "(null)");
 	FUZZ_CHECK(!cfg->home || absolute(cfg->home), "home \"%s\" not absolute", cfg->home);
 	FUZZ_CHECK(!cfg->has_umask || cfg->umask <= 0777, "umask %#o", (unsigned)cfg->umask);
 	FUZZ_CHECK(cfg->grace <= 86400, "grace %u", cfg->grace);
@@ -140,12 +152,17 @@ static void check_same(const struct config *a, int ra, const char *ea, const str
 			   a->umask == b->umask && a->signal_group == b->signal_group &&
 			   a->grace == b->grace && a->exec_mode == b->exec_mode &&
 			   a->dry_run == b->dry_run && a->verbosity == b->verbosity &&
+			   a->confine_writes == b->confine_writes &&
+			   a->n_allow_write == b->n_allow_write &&
 			   a->command == b->command &&
 			   memcmp(a->rewrite, b->rewrite, sizeof(a->rewrite)) == 0,
 		   "second parse of the same input gave a different config (getopt state?)");
 	for (size_t i = 0; i < a->n_writable; i++)
 		FUZZ_CHECK(strcmp(a->writable[i], b->writable[i]) == 0,
 			   "writable[%zu] differs between two parses", i);
+	for (size_t i = 0; i < a->n_allow_write; i++)
+		FUZZ_CHECK(strcmp(a->allow_write[i], b->allow_write[i]) == 0,
+			   "allow_write[%zu] differs between two parses", i);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -41,6 +41,14 @@ cases=(
   "STEPDOWN_WRITABLE=/a::/b|STEPDOWN_WRITABLE=/a::/b|-u app @CMD|STEPDOWN_WRITABLE.*/a::/b"
   "STEPDOWN_KEEP_CAPS=NOPE|STEPDOWN_KEEP_CAPS=NOPE|-u app @CMD|STEPDOWN_KEEP_CAPS.*NOPE"
   "STEPDOWN_SIGNAL_GROUP=maybe|STEPDOWN_SIGNAL_GROUP=maybe|-u app @CMD|STEPDOWN_SIGNAL_GROUP.*maybe"
+  "--confine-writes=strict|-|-u app --confine-writes=strict @CMD|--confine-writes.*strict"
+  "--allow-write without --confine-writes|-|-u app --allow-write /srv @CMD|--allow-write.*--confine-writes"
+  "--allow-write relative/path|-|-u app --confine-writes --allow-write rel/path @CMD|--allow-write.*rel/path"
+  "--allow-write /|-|-u app --confine-writes --allow-write / @CMD|--allow-write.*everywhere"
+  "--allow-write a missing path|-|-u app --confine-writes --allow-write /nonexistent-stepdown-xyz @CMD|--allow-write.*/nonexistent-stepdown-xyz.*does not exist"
+  "STEPDOWN_CONFINE_WRITES=maybe|STEPDOWN_CONFINE_WRITES=maybe|-u app @CMD|STEPDOWN_CONFINE_WRITES.*maybe"
+  "STEPDOWN_ALLOW_WRITE without confinement|STEPDOWN_ALLOW_WRITE=/srv|-u app @CMD|STEPDOWN_ALLOW_WRITE.*--confine-writes"
+  "STEPDOWN_ALLOW_WRITE=/a::/b|STEPDOWN_CONFINE_WRITES=1 STEPDOWN_ALLOW_WRITE=/a::/b|-u app @CMD|STEPDOWN_ALLOW_WRITE.*/a::/b"
   "root with no --user|-|@CMD|--user"
   "root with an empty STEPDOWN_USER|STEPDOWN_USER=|@CMD|--user"
 )
@@ -80,7 +88,7 @@ expect_eq "--grace 1 beats STEPDOWN_GRACE=abc: no error" "" "$err"
 uid_probe='read -r _ a b c d < <(grep "^Uid:" "/proc/$$/status"); echo "$a $b $c $d" > "$0/uid"'
 rm -f "$T/out"/*
 err=$(STEPDOWN_USER='' STEPDOWN_GRACE='' STEPDOWN_UMASK='' STEPDOWN_KEEP_CAPS='' STEPDOWN_SIGNAL_GROUP='' \
-  STEPDOWN_WRITABLE='' in_ns_t "$STEPDOWN" -u app -- /bin/bash -c "$uid_probe" "$T/out" 2>&1)
+  STEPDOWN_WRITABLE='' STEPDOWN_CONFINE_WRITES='' STEPDOWN_ALLOW_WRITE='' in_ns_t "$STEPDOWN" -u app -- /bin/bash -c "$uid_probe" "$T/out" 2>&1)
 expect_eq "empty STEPDOWN_* variables: exit status" 0 "$?"
 expect_eq "empty STEPDOWN_USER with -u app: runs as uid 1000" "1000 1000 1000 1000" "$(cat "$T/out/uid" 2>/dev/null)"
 expect_eq "empty STEPDOWN_* variables: no error" "" "$err"

@@ -29,6 +29,27 @@ expect_eq "  one message" 1 "$(grep -c . "$T/err")"
 expect_eq "  owners, modes and ctimes unchanged" "$before" "$(state "$W")"
 [ ! -e "$T/missing1" ] && pass "  the missing dir was not created" || fail "  $T/missing1 was created"
 
+# ---- no CAP_CHOWN and no --writable: not needed, the workload runs ------
+rm -f "$T/out/MARK"
+in_ns capsh --drop=cap_chown -- -c \
+  "exec '$STEPDOWN' -u app -- sh -c 'id -u > $T/out/MARK'" 2>"$T/err"
+expect_eq "no CAP_CHOWN without --writable: the workload runs (0)" 0 "$?"
+expect_eq "  as uid 1000" 1000 "$(cat "$T/out/MARK" 2>/dev/null)"
+expect_eq "  no message" "" "$(cat "$T/err")"
+
+# ---- no CAP_DAC_OVERRIDE: creating a dir in a parent root does not own ---
+P=$T/apphome
+mkdir -p "$P"; chown 1000:1000 "$P"; chmod 0755 "$P"
+in_ns capsh --drop=cap_dac_override -- -c \
+  "exec '$STEPDOWN' -u app -w '$P/.cache' -- touch '$T/out/MARK3'" 2>"$T/err"
+expect_eq "no DAC_OVERRIDE, -w missing dir in a parent owned by 1000: 125" 125 "$?"
+expect_match "  names DAC_OVERRIDE and what to add" "--cap-add DAC_OVERRIDE" "$(cat "$T/err")"
+[ ! -e "$T/out/MARK3" ] && pass "  the workload did not run" || fail "  the workload ran"
+[ ! -e "$P/.cache" ] && pass "  nothing created" || fail "  $P/.cache was created"
+expect_eq "  (control) with DAC_OVERRIDE the same start works" 0 \
+  "$(in_ns "$STEPDOWN" -u app -w "$P/.cache" -- true 2>/dev/null; echo $?)"
+expect_eq "  control: created, owned by 1000" 1000 "$(stat -c %u "$P/.cache")"
+
 # ---- no CAP_DAC_READ_SEARCH / CAP_DAC_OVERRIDE: a mode 000 dir ----------
 W=$T/w2
 mkdir -p "$W/open" "$W/locked/inner"

@@ -23,7 +23,7 @@
 #include "unit.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_ARGS 24
+#define MAX_ARGS 28
 #define MAX_ENV 8
 #define MAX_LIST 6
 #define ERR_LEN 512
@@ -219,6 +219,39 @@ static const struct bad_case bad_cases[] = {
 	{ { "stepdown", "sh", NULL }, { "STEPDOWN_DRY_RUN=tru", NULL }, "STEPDOWN_DRY_RUN" },
 	{ { "stepdown", "sh", NULL }, { "STEPDOWN_VERBOSE=loud", NULL }, "STEPDOWN_VERBOSE" },
 	{ { "stepdown", "sh", NULL }, { "STEPDOWN_QUIET= yes", NULL }, "STEPDOWN_QUIET" },
+	/* --confine-writes and --allow-write */
+	{ { "stepdown", "--confine-writes=strict", "sh", NULL }, { NULL }, "--confine-writes" },
+	{ { "stepdown", "--confine-writes=", "sh", NULL }, { NULL }, "--confine-writes" },
+	{ { "stepdown", "--confine-writes=1", "sh", NULL }, { NULL }, "--confine-writes" },
+	{ { "stepdown", "--confine-writes", "--allow-write", "rel", "sh", NULL }, { NULL },
+	  "--allow-write" },
+	{ { "stepdown", "--confine-writes", "--allow-write", "", "sh", NULL }, { NULL },
+	  "--allow-write" },
+	{ { "stepdown", "--confine-writes", "--allow-write", "/a/../etc", "sh", NULL }, { NULL },
+	  "--allow-write" },
+	{ { "stepdown", "--confine-writes", "--allow-write", "/", "sh", NULL }, { NULL },
+	  "everywhere" },
+	{ { "stepdown", "--confine-writes", "--allow-write", "//", "sh", NULL }, { NULL },
+	  "everywhere" },
+	{ { "stepdown", "--confine-writes", "--allow-write", NULL }, { NULL }, NULL },
+	/* --allow-write alone would allow nothing: say what to add */
+	{ { "stepdown", "--allow-write", "/data", "sh", NULL }, { NULL }, "--confine-writes" },
+	{ { "stepdown", "--allow-write", "/data", "sh", NULL }, { "STEPDOWN_CONFINE_WRITES=0", NULL },
+	  "--allow-write" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_ALLOW_WRITE=/data", NULL }, "STEPDOWN_ALLOW_WRITE" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_ALLOW_WRITE=/data", "STEPDOWN_CONFINE_WRITES=off",
+				       NULL },
+	  "--confine-writes" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_CONFINE_WRITES=maybe", NULL },
+	  "STEPDOWN_CONFINE_WRITES" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_CONFINE_WRITES=besteffort", NULL },
+	  "STEPDOWN_CONFINE_WRITES" },
+	{ { "stepdown", "--confine-writes", "sh", NULL }, { "STEPDOWN_ALLOW_WRITE=/a::/b", NULL },
+	  "STEPDOWN_ALLOW_WRITE" },
+	{ { "stepdown", "--confine-writes", "sh", NULL }, { "STEPDOWN_ALLOW_WRITE=rel", NULL },
+	  "STEPDOWN_ALLOW_WRITE" },
+	{ { "stepdown", "--confine-writes", "sh", NULL }, { "STEPDOWN_ALLOW_WRITE=/", NULL },
+	  "STEPDOWN_ALLOW_WRITE" },
 	/* a bad variable is an error even when all others are fine */
 	{ { "stepdown", "-u", "app", "sh", NULL },
 	  { "STEPDOWN_GRACE=10", "STEPDOWN_UMASK=0x1f", "STEPDOWN_HOME=/h", NULL },
@@ -266,6 +299,8 @@ struct expect {
 	unsigned grace;
 	unsigned jobs;  /* 0: not given (walk_default_jobs() at run time) */
 	bool exec_mode, dry_run;
+	enum confine_mode confine;
+	const char *allow_write[MAX_LIST + 1]; /* NULL-terminated */
 	bool verbosity_set; /* false: 1 */
 	int verbosity;
 	bool action_only; /* help/version: only the action is checked */
@@ -277,6 +312,7 @@ struct expect {
 #define UMASK(m) .has_umask = true, .umask = (m)
 #define CMD(...) .cmd = { __VA_ARGS__, NULL }
 #define WRITABLE(...) .writable = { __VA_ARGS__, NULL }
+#define ALLOW(...) .allow_write = { __VA_ARGS__, NULL }
 
 struct ok_case {
 	const char *args[MAX_ARGS + 1];
@@ -417,6 +453,45 @@ static const struct ok_case ok_cases[] = {
 	  { CMD("sh") } },
 	{ { "stepdown", "-w", "/cli", "sh", NULL }, { "STEPDOWN_WRITABLE=", NULL },
 	  { WRITABLE("/cli"), CMD("sh") } },
+	/* --confine-writes, --allow-write and their variables */
+	{ { "stepdown", "--confine-writes", "sh", NULL }, { NULL },
+	  { .confine = CONFINE_REQUIRED, CMD("sh") } },
+	{ { "stepdown", "--confine-writes=best-effort", "sh", NULL }, { NULL },
+	  { .confine = CONFINE_BEST_EFFORT, CMD("sh") } },
+	{ { "stepdown", "--confine-writes=Best-Effort", "sh", NULL }, { NULL },
+	  { .confine = CONFINE_BEST_EFFORT, CMD("sh") } },
+	{ { "stepdown", "--confine-writes", "--allow-write", "/srv/a", "--allow-write=/dev/kfd",
+	    "sh", NULL },
+	  { NULL }, { .confine = CONFINE_REQUIRED, ALLOW("/srv/a", "/dev/kfd"), CMD("sh") } },
+	{ { "stepdown", "--allow-write", "/a", "--confine-writes=best-effort", "sh", NULL },
+	  { NULL }, { .confine = CONFINE_BEST_EFFORT, ALLOW("/a"), CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_CONFINE_WRITES=1", NULL },
+	  { .confine = CONFINE_REQUIRED, CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_CONFINE_WRITES=yes", NULL },
+	  { .confine = CONFINE_REQUIRED, CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_CONFINE_WRITES=best-effort", NULL },
+	  { .confine = CONFINE_BEST_EFFORT, CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_CONFINE_WRITES=0", NULL }, { CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_CONFINE_WRITES=", "STEPDOWN_ALLOW_WRITE=", NULL },
+	  { CMD("sh") } },
+	{ { "stepdown", "sh", NULL },
+	  { "STEPDOWN_CONFINE_WRITES=1", "STEPDOWN_ALLOW_WRITE=/b:/a:/c/d", NULL },
+	  { .confine = CONFINE_REQUIRED, ALLOW("/b", "/a", "/c/d"), CMD("sh") } },
+	{ { "stepdown", "--confine-writes", "sh", NULL }, { "STEPDOWN_ALLOW_WRITE=/e", NULL },
+	  { .confine = CONFINE_REQUIRED, ALLOW("/e"), CMD("sh") } },
+	/* the command line wins: the mode, and the list (replaced, not merged) */
+	{ { "stepdown", "--confine-writes", "sh", NULL }, { "STEPDOWN_CONFINE_WRITES=0", NULL },
+	  { .confine = CONFINE_REQUIRED, CMD("sh") } },
+	{ { "stepdown", "--confine-writes=best-effort", "sh", NULL },
+	  { "STEPDOWN_CONFINE_WRITES=1", NULL }, { .confine = CONFINE_BEST_EFFORT, CMD("sh") } },
+	{ { "stepdown", "--confine-writes", "sh", NULL }, { "STEPDOWN_CONFINE_WRITES=maybe", NULL },
+	  { .confine = CONFINE_REQUIRED, CMD("sh") } },
+	{ { "stepdown", "--allow-write", "/cli", "sh", NULL },
+	  { "STEPDOWN_CONFINE_WRITES=1", "STEPDOWN_ALLOW_WRITE=/e1:/e2", NULL },
+	  { .confine = CONFINE_REQUIRED, ALLOW("/cli"), CMD("sh") } },
+	{ { "stepdown", "--confine-writes", "--allow-write", "/cli", "sh", NULL },
+	  { "STEPDOWN_ALLOW_WRITE=rel::", NULL },
+	  { .confine = CONFINE_REQUIRED, ALLOW("/cli"), CMD("sh") } },
 	/* the command line wins: scalars */
 	{ { "stepdown", "-u", "cli", "sh", NULL }, { "STEPDOWN_USER=env", NULL },
 	  { .user = "cli", CMD("sh") } },
@@ -554,6 +629,20 @@ static void check_expect(const struct call *c, const struct expect *w, const cha
 		      w->dry_run);
 	ck_assert_msg(cfg->verbosity == want_verbosity, "%s: verbosity %d, want %d", what,
 		      cfg->verbosity, want_verbosity);
+	ck_assert_msg(cfg->confine_writes == w->confine, "%s: confine_writes %d, want %d", what,
+		      (int)cfg->confine_writes, (int)w->confine);
+	size_t n_want_allow = 0;
+	while (w->allow_write[n_want_allow])
+		n_want_allow++;
+	ck_assert_msg(cfg->n_allow_write == n_want_allow, "%s: n_allow_write %zu, want %zu", what,
+		      cfg->n_allow_write, n_want_allow);
+	for (size_t i = 0; i < n_want_allow; i++)
+		ck_assert_msg(cfg->allow_write && cfg->allow_write[i] &&
+				      strcmp(cfg->allow_write[i], w->allow_write[i]) == 0,
+			      "%s: allow_write[%zu] = \"%s\", want \"%s\"", what, i,
+			      cfg->allow_write && cfg->allow_write[i] ? cfg->allow_write[i]
+								      : "(null)",
+			      w->allow_write[i]);
 
 	while (w->cmd[n_cmd])
 		n_cmd++;
@@ -590,7 +679,7 @@ START_TEST(test_config_all_options)
 		"stepdown", "-u", "app:app", "--user-from", "/out", "-w", "/cache", "-w", "/tmp/x",
 		"--keep-cap", "NET_BIND_SERVICE", "--home", "/cache/home", "--umask", "077",
 		"--signal-group", "--rewrite", "TERM:QUIT", "--grace", "12", "--exec", "--dry-run",
-		"-v", "python", NULL,
+		"--confine-writes", "--allow-write", "/srv/out", "-v", "python", NULL,
 	};
 	const struct expect want = {
 		.user = "app:app",
@@ -604,6 +693,8 @@ START_TEST(test_config_all_options)
 		GRACE(12),
 		.exec_mode = true,
 		.dry_run = true,
+		.confine = CONFINE_REQUIRED,
+		ALLOW("/srv/out"),
 		VERBOSITY(2),
 		CMD("python"),
 	};
@@ -733,6 +824,9 @@ START_TEST(test_config_dirty_struct)
 	ck_assert_uint_eq(cfg.grace, CONFIG_DEFAULT_GRACE);
 	ck_assert(!cfg.exec_mode);
 	ck_assert(!cfg.dry_run);
+	ck_assert_int_eq(cfg.confine_writes, CONFINE_OFF);
+	ck_assert_uint_eq(cfg.n_allow_write, 0);
+	ck_assert_ptr_null(cfg.allow_write);
 	ck_assert_int_eq(cfg.verbosity, 1);
 	ck_assert((const void *)cfg.command == (const void *)&argv[1]);
 	config_free(&cfg);

@@ -108,12 +108,95 @@ START_TEST(plan_writable_counts)
 }
 END_TEST
 
+/* --confine-writes: the ABI, each rule with its rights, missing ones, and
+ * what happens to HOME; and the two ways of running without Landlock. */
+START_TEST(plan_confine)
+{
+	char *argv[] = { (char *)"stepdown", (char *)"--confine-writes", (char *)"true", NULL };
+	char *envp[] = { NULL };
+	struct config cfg;
+	char err[256];
+	ck_assert_msg(config_parse(&cfg, 3, argv, envp, err, sizeof(err)) == 0, "%s", err);
+	struct ident id = { .uid = 1000, .gid = 1000, .name = (char *)"app",
+			    .home = (char *)"/home/app", .has_entry = true };
+	uint64_t all = confine_handled(3), file = confine_file_rights(all);
+	struct confine_rule rules[] = {
+		{ .path = "/tmp", .resolved = (char *)"/tmp", .is_dir = true, .access = all },
+		{ .path = "/dev/shm", .resolved = (char *)"/run/shm", .is_dir = true,
+		  .access = all },
+		{ .path = "/dev", .resolved = (char *)"/dev", .is_dir = true, .files_only = true,
+		  .access = file },
+		{ .path = "/proc", .missing = true, .open_errno = 2 },
+		{ .path = "/dev/kfd", .resolved = (char *)"/dev/kfd", .origin = CONFINE_FROM_ALLOW,
+		  .access = file },
+		{ .path = "/models/cache", .origin = CONFINE_FROM_WRITABLE, .missing = true,
+		  .open_errno = 2 },
+	};
+	struct confine c = { .abi = 7, .abi_used = 3, .handled = all, .ruleset_fd = -1,
+			     .rules = rules, .n_rules = 6 };
+	struct plan p = { .cfg = &cfg, .id = &id, .switch_identity = true, .home = "/home/app",
+			  .envp = envp, .confine = &c };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	plan_print(f, &p);
+	fclose(f);
+	static const char *const want[] = {
+		"  confine:   writes, with Landlock ABI 3 (the kernel offers 7); rights handled: "
+		"write_file,remove_dir,remove_file,make_char,make_dir,make_reg,make_sock,make_fifo,"
+		"make_block,make_sym,refer,truncate; reading and executing stay allowed "
+		"everywhere\n",
+		"  may write: /tmp (default): every write right\n",
+		"  may write: /dev/shm -> /run/shm (default): every write right\n",
+		"  may write: /dev (default): write_file,truncate (existing files only: nothing "
+		"created, removed or renamed)\n",
+		"  no rule:   /proc (default): No such file or directory\n",
+		"  may write: /dev/kfd (--allow-write, a file): write_file,truncate\n",
+		"  may write: /models/cache (--writable, would be created): every write right\n",
+		"  confine:   HOME /home/app is not under a writable rule: the workload gets "
+		"HOME=/tmp\n",
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		ck_assert_msg(strstr(text, want[i]), "missing [%s] in:\n%s", want[i], text);
+	free(text);
+
+	/* no Landlock: what a real run would do, in each mode */
+	c = (struct confine){ .abi = -38, .ruleset_fd = -1 };
+	for (int mode = CONFINE_REQUIRED; mode <= CONFINE_BEST_EFFORT; mode++) {
+		cfg.confine_writes = (enum confine_mode)mode;
+		text = NULL;
+		f = open_memstream(&text, &len);
+		plan_print(f, &p);
+		fclose(f);
+		const char *w = mode == CONFINE_REQUIRED
+					? "  confine:   no Landlock: the kernel has no Landlock"
+					: "best-effort: the workload would run WITHOUT write confinement";
+		ck_assert_msg(strstr(text, w), "missing [%s] in:\n%s", w, text);
+		if (mode == CONFINE_REQUIRED)
+			ck_assert_msg(strstr(text, "refuse to start (exit 125)"), "%s", text);
+		ck_assert_msg(!strstr(text, "may write:"), "rules shown without Landlock:\n%s", text);
+		free(text);
+	}
+	/* not asked for: one line that says so */
+	p.confine = NULL;
+	cfg.confine_writes = CONFINE_OFF;
+	text = NULL;
+	f = open_memstream(&text, &len);
+	plan_print(f, &p);
+	fclose(f);
+	ck_assert_msg(strstr(text, "  confine:   no: "), "%s", text);
+	free(text);
+	config_free(&cfg);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plan");
 	TCase *tc = tcase_create("plan");
 	tcase_add_loop_test(tc, plan_lines, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, plan_writable_counts);
+	tcase_add_test(tc, plan_confine);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
