@@ -53,11 +53,16 @@ expect_eq "no leftovers: exit status" 4 "$RC"
 # on it shortly after the deadline instead of keeping the container up.
 rm -rf "$T/out"; mkdir -m 0777 "$T/out"
 t0=$(date +%s%N)
-in_ns "$STEPDOWN" -u app --grace 1 -- /bin/sh -c 'touch "$0/ready"; sleep 1; exit 5' "$T/out" 2>"$T/err" &
+# The workload waits until the root process is in (at most 30 s), so a
+# loaded machine cannot let it finish first.
+in_ns "$STEPDOWN" -u app --grace 1 -- /bin/sh -c 'touch "$0/ready"; i=0
+  while [ ! -e "$0/entered" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+  exit 5' "$T/out" 2>"$T/err" &
 bg=$!
 wait_for "$T/out/ready"
 pid1=$(pgrep -f "^$STEPDOWN -u app --grace 1 -- /bin/sh -c .* $T/out" | head -1)
 nsenter -t "$pid1" -p -m -- /bin/sh -c 'sleep 600 & exit 0'
+touch "$T/out/entered"
 wait "$bg"; RC=$?; MS=$(( ($(date +%s%N) - t0) / 1000000 ))
 expect_eq "unkillable root leftover: exit status is the workload's" 5 "$RC"
 [ "$MS" -lt 8000 ] && pass "unkillable root leftover: stepdown exited after ${MS} ms" \

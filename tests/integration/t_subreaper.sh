@@ -60,7 +60,7 @@ EOF
 chmod 0644 "$T/workload.sh"
 
 # An unrelated process of the same uid, not descended from stepdown.
-setpriv --reuid 1000 --regid 1000 --clear-groups sleep 60 &
+setpriv --reuid 1000 --regid 1000 --clear-groups sleep 900 &
 bystander=$!
 trap 'kill $bystander 2>/dev/null; kill_marked; rm -rf "$T"' EXIT
 
