@@ -38,10 +38,8 @@ void init_signals_block(struct init_signals *st)
 	sigset_t set;
 	supervised_set(&set);
 	sigprocmask(SIG_SETMASK, &set, &st->original_mask);
-	for (int sig = 1; sig <= PARSE_SIG_MAX; sig++) {
-		struct sigaction sa;
-		st->ignored[sig] = sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN;
-	}
+	struct sigaction sa;
+	st->chld_ignored = sigaction(SIGCHLD, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN;
 }
 
 int init_exec_status(int err)
@@ -58,15 +56,15 @@ int init_wait_status(int status)
 	return 125;
 }
 
-/* Hand the workload what stepdown was started with: ignored signals, the
- * original mask; then its umask, then exec. */
+/* Hand the workload what stepdown was started with: SIGCHLD ignored if it
+ * was (the other dispositions were never changed), the original mask; then
+ * its umask, then exec. */
 static int exec_workload(const struct init_launch *l)
 {
 	if (l->has_umask)
 		umask(l->umask);
-	for (int sig = 1; sig <= PARSE_SIG_MAX; sig++)
-		if (l->signals->ignored[sig])
-			signal(sig, SIG_IGN);
+	if (l->signals->chld_ignored)
+		signal(SIGCHLD, SIG_IGN);
 	sigprocmask(SIG_SETMASK, &l->signals->original_mask, NULL);
 	int e = -path_exec(l->argv[0], l->argv, l->envp);
 	/* Back to stepdown's own state, in case the caller goes on. */
@@ -227,12 +225,17 @@ static void signal_leftovers(struct supervisor *s, int sig)
  * *sender gets the pid that sent it (0 for the kernel). */
 static int next_signal(int sfd, int timeout_ms, pid_t *sender)
 {
-	struct pollfd p = { .fd = sfd, .events = POLLIN };
-	int r = poll(&p, 1, timeout_ms);
-	if (r <= 0) {
-		if (r < 0 && errno != EINTR)
-			log_warn("poll: %s", strerror(errno));
-		return -1;
+	/* Waiting forever (the steady state) is one blocking read; a poll
+	 * only when there is a deadline. One system call less per signal
+	 * forwarded. */
+	if (timeout_ms >= 0) {
+		struct pollfd p = { .fd = sfd, .events = POLLIN };
+		int r = poll(&p, 1, timeout_ms);
+		if (r <= 0) {
+			if (r < 0 && errno != EINTR)
+				log_warn("poll: %s", strerror(errno));
+			return -1;
+		}
 	}
 	struct signalfd_siginfo si;
 	ssize_t n = read(sfd, &si, sizeof(si));
@@ -329,12 +332,14 @@ int init_supervise(const struct init_launch *l, const struct init_options *o, in
 	supervised_set(&set);
 	*exec_errno = 0;
 
-	s.sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	/* Blocking: next_signal reads only when a signal is there or when it
+	 * may wait forever. */
+	s.sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (s.sfd < 0)
 		return -errno;
 	/* Inherited SIG_IGN for SIGCHLD would make the kernel reap for us and
 	 * hide the workload's status; the workload gets it back at exec. */
-	if (l->signals->ignored[SIGCHLD])
+	if (l->signals->chld_ignored)
 		signal(SIGCHLD, SIG_DFL);
 
 	int r = spawn(&s, l, exec_errno);

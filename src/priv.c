@@ -1,8 +1,9 @@
 /* The privilege drop and its verification. The drop follows libcap-ng's
  * capng_change_id() order (bounding set while we still hold CAP_SETPCAP,
  * then groups, gid, uid with KEEPCAPS only when capabilities are kept, then
- * the capability sets), but sets the supplementary groups resolved from
- * /etc/group by ident.c instead of calling initgroups() (NSS). The
+ * the capability sets, set with libcap-ng), but sets the supplementary
+ * groups resolved from /etc/group by ident.c instead of calling
+ * initgroups() (NSS), and empties the bounding set itself. The
  * verification reads everything back with raw syscalls, independently of
  * libcap-ng, and tries to regain root. */
 #include "stepdown/priv.h"
@@ -149,7 +150,8 @@ static int set_ambient(uint64_t keep, const char **step)
 	return 0;
 }
 
-/* Effective, permitted and inheritable to exactly keep, then ambient. */
+/* Effective, permitted and inheritable to exactly keep (libcap-ng: one
+ * capset), then ambient. */
 static int apply_caps(uint64_t keep, const char **step)
 {
 	capng_clear(CAPNG_SELECT_CAPS);
@@ -170,19 +172,33 @@ static int set_no_new_privs(const char **step)
 	return 0;
 }
 
+/* Every capability but keep out of the bounding set (needs CAP_SETPCAP).
+ * Done here rather than with capng_apply(CAPNG_SELECT_BOUNDS), which reads
+ * /proc/PID/status three times and reports a failed drop only to syslog:
+ * here the first failure stops the start. Dropping a capability the set no
+ * longer holds succeeds, so nothing needs to be read first. */
+static int drop_bounding(uint64_t keep, const char **step)
+{
+	int last = priv_last_cap();
+	if (last < 0) {
+		*step = "find the kernel's capabilities";
+		return -ENOSYS;
+	}
+	for (int cap = 0; cap <= last; cap++) {
+		if (!(keep & BIT(cap)) && prctl(PR_CAPBSET_DROP, (unsigned long)cap, 0, 0, 0) < 0) {
+			*step = "drop from the bounding set";
+			return -errno;
+		}
+	}
+	return 0;
+}
+
 int priv_drop(const struct ident *id, uint64_t keep, const char **step)
 {
-	*step = "read the current capabilities";
-	if (capng_get_caps_process() < 0)
-		return -EPERM;
-
 	/* 1. Bounding set, while CAP_SETPCAP is still ours. */
-	capng_clear(CAPNG_SELECT_BOUNDS);
-	stage_caps(keep, CAPNG_BOUNDING_SET);
-	if (capng_apply(CAPNG_SELECT_BOUNDS) < 0) {
-		*step = "clear the bounding set";
-		return errno ? -errno : -EPERM;
-	}
+	int r = drop_bounding(keep, step);
+	if (r < 0)
+		return r;
 	/* 2. Supplementary groups, then 3. all three gids. */
 	if (setgroups(id->n_groups, id->groups) < 0) {
 		*step = "setgroups";
@@ -206,7 +222,7 @@ int priv_drop(const struct ident *id, uint64_t keep, const char **step)
 		return -errno;
 	}
 	/* 5. Capability sets, 6. no_new_privs. */
-	int r = apply_caps(keep, step);
+	r = apply_caps(keep, step);
 	if (r < 0)
 		return r;
 	return set_no_new_privs(step);
@@ -224,19 +240,8 @@ int priv_shed(uint64_t keep, uint64_t *kept, bool *bounding_cleared, const char 
 	*kept = held;
 	/* Only a holder of CAP_SETPCAP may shrink the bounding set. */
 	*bounding_cleared = c.effective & BIT(CAP_SETPCAP);
-	if (*bounding_cleared) {
-		for (int cap = 0; cap <= priv_last_cap(); cap++) {
-			if ((c.bounding & BIT(cap)) && !(held & BIT(cap)) &&
-			    prctl(PR_CAPBSET_DROP, (unsigned long)cap, 0, 0, 0) < 0) {
-				*step = "drop from the bounding set";
-				return -errno;
-			}
-		}
-	}
-	if (capng_get_caps_process() < 0) {
-		*step = "read the current capabilities";
-		return -EPERM;
-	}
+	if (*bounding_cleared && (r = drop_bounding(held, step)) < 0)
+		return r;
 	r = apply_caps(held, step);
 	if (r < 0)
 		return r;

@@ -11,11 +11,15 @@
 /* What stepdown was started with, to hand back to the workload. */
 struct init_signals {
 	sigset_t original_mask;
-	bool ignored[PARSE_SIG_TABLE]; /* disposition was SIG_IGN at start */
+	/* SIGCHLD's disposition was SIG_IGN at start. stepdown changes no
+	 * other disposition, so every other ignored signal reaches the
+	 * workload by inheritance (fork keeps it, exec keeps SIG_IGN). */
+	bool chld_ignored;
 };
 
 /* Block every signal but the kernel's fault signals (SEGV, BUS, ILL, FPE,
- * ABRT, TRAP, SYS) and record the original mask and ignored signals.
+ * ABRT, TRAP, SYS) and record the original mask and whether SIGCHLD
+ * was ignored.
  * Async-signal-safe; meant for the very start of the process. */
 void init_signals_block(struct init_signals *st);
 

@@ -98,4 +98,16 @@ expect_eq "SigBlk is the starting mask (USR2 only)" 0000000000000800 "$(status_f
 ign=$(status_field "$T/out/status" SigIgn)
 [ $(( 0x$ign & 0x200 )) -ne 0 ] && pass "ignored USR1 stays ignored" || fail "SigIgn $ign lacks USR1"
 [ $(( 0x$ign & 0x6 )) -eq 0 ] && pass "INT and QUIT not ignored" || fail "SigIgn $ign has INT or QUIT"
+
+# Started with SIGCHLD ignored: stepdown still sees its workload's status
+# (it restores the default for itself), and the workload gets CHLD ignored.
+rm -rf "$T/out"; mkdir -m 0777 "$T/out"
+in_ns env --ignore-signal=CHLD "$STEPDOWN" -u app -- /bin/cat /proc/self/status > "$T/out/status"
+expect_eq "SIGCHLD ignored at start: exit status still comes through" 0 "$?"
+in_ns env --ignore-signal=CHLD "$STEPDOWN" -u app -- /bin/sh -c 'exit 9'
+expect_eq "  and a non-zero one" 9 "$?"
+ign=$(status_field "$T/out/status" SigIgn)
+# CHLD is signal 17: bit 16 (0x10000).
+[ $(( 0x$ign & 0x10000 )) -ne 0 ] && pass "  the workload starts with CHLD ignored" \
+  || fail "  SigIgn $ign lacks CHLD"
 finish
