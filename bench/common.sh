@@ -91,3 +91,23 @@ bench_machine() {
 		echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
 	} >"$1/machine.txt"
 }
+
+# bench_workspace NAME: a fresh results dir (build/bench/NAME, in $results),
+# a scratch dir (WORK, mode 755 so dropped workloads can read it) and a
+# /dev/shm name (SHM), both removed on exit.
+bench_workspace() {
+	results=$repo/build/bench/$1
+	rm -rf "$results"
+	mkdir -p "$results"
+	WORK=$(mktemp -d "${BENCH_TMPDIR:-/var/tmp}/stepdown-$1.XXXXXX")
+	SHM=$(mktemp -u "/dev/shm/stepdown-$1.XXXXXX")
+	chmod 755 "$WORK"
+	trap bench_cleanup EXIT
+	trap 'exit 130' INT TERM
+}
+bench_cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	rm -rf "$WORK" "$SHM"
+	exit $rc
+}

@@ -24,21 +24,7 @@ ROUNDS=${ROUNDS:-10}
 
 bench_install_tools
 bench_build_stepdown
-results=$repo/build/bench/latency
-rm -rf "$results"
-mkdir -p "$results"
-
-WORK=$(mktemp -d "${BENCH_TMPDIR:-/var/tmp}/stepdown-latency.XXXXXX")
-SHM=$(mktemp -u /dev/shm/stepdown-latency.XXXXXX)
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM
-	rm -rf "$WORK" "$SHM"
-	exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-chmod 755 "$WORK"
+bench_workspace latency
 
 "$CC" -O2 -Wall -o "$WORK/latency" "$here/latency.c"
 L=$WORK/latency

@@ -27,21 +27,7 @@ ROUNDS=${ROUNDS:-20}
 
 bench_install_tools
 bench_build_stepdown
-results=$repo/build/bench/reap
-rm -rf "$results"
-mkdir -p "$results"
-
-WORK=$(mktemp -d "${BENCH_TMPDIR:-/var/tmp}/stepdown-reap.XXXXXX")
-SHM=$(mktemp -u /dev/shm/stepdown-reap.XXXXXX)
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM
-	rm -rf "$WORK" "$SHM"
-	exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-chmod 755 "$WORK"
+bench_workspace reap
 
 "$CC" -O2 -static -o "$WORK/orphans" "$here/orphans.c"
 O=$WORK/orphans
