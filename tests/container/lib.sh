@@ -7,27 +7,12 @@ set -u
 : "${STEPDOWN_BIN:?STEPDOWN_BIN must point at the binary under test}"
 : "${REPO:?REPO must point at the source tree}"
 : "${BASE_IMAGE:?BASE_IMAGE is built by tests/container/run}"
+. "$REPO/tests/lib/assert.sh"
 export CONTAINERS_CONF="$REPO/tests/container/containers.conf"
 
-FAILED=0
 TEST_NAME=$(basename "$0" .sh)
 T=$(mktemp -d "$CTR_STATE/$TEST_NAME.XXXXXX")
 chmod 0755 "$T"
-
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; FAILED=1; }
-pass() { echo "ok: $*"; }
-finish() { [ "$FAILED" = 0 ] && { echo "PASS"; exit 0; }; echo "some checks failed"; exit 1; }
-
-# expect_eq WHAT EXPECTED ACTUAL
-expect_eq() {
-  if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected [$2], got [$3]"; fi
-}
-
-# expect_match WHAT REGEX TEXT
-expect_match() {
-  if printf '%s\n' "$3" | grep -Eq -- "$2"; then pass "$1"; else fail "$1: [$3] does not match /$2/"; fi
-}
 
 # expect_between WHAT LOW HIGH VALUE (integers, inclusive)
 expect_between() {
@@ -128,7 +113,6 @@ build_image() {
   local tag=$1 dir=$2; shift 2
   PM_TIMEOUT=${PM_TIMEOUT:-120} pm build -q --pull=never --network=none -t "$tag" "$@" "$dir" >/dev/null
 }
-
 
 # ensure_builder: make sure BUILDER_IMAGE exists. It is a Debian 12 minbase
 # root filesystem made with debootstrap, with the compiler, CMake and

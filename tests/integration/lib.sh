@@ -4,26 +4,11 @@ set -u
 
 : "${STEPDOWN:?STEPDOWN must point at the binary under test}"
 : "${TEST_SRC:?TEST_SRC must point at the source tree}"
+. "$TEST_SRC/tests/lib/assert.sh"
 
-FAILED=0
 T=$(mktemp -d /tmp/stepdown-it.XXXXXX)
 chmod 0755 "$T"
 trap 'rm -rf "$T"' EXIT
-
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; FAILED=1; }
-pass() { echo "ok: $*"; }
-finish() { [ "$FAILED" = 0 ] && { echo "PASS"; exit 0; }; echo "some checks failed"; exit 1; }
-
-# expect_eq WHAT EXPECTED ACTUAL
-expect_eq() {
-  if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected [$2], got [$3]"; fi
-}
-
-# expect_match WHAT REGEX TEXT
-expect_match() {
-  if printf '%s\n' "$3" | grep -Eq -- "$2"; then pass "$1"; else fail "$1: [$3] does not match /$2/"; fi
-}
 
 require_root() {
   [ "$(id -u)" = 0 ] || skip "needs root (unshare, setgroups, bind mounts); CI runs as root"
