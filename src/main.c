@@ -56,34 +56,26 @@ static const char *missing_root_caps(void)
 	return buf + 1;
 }
 
-/* The identity is --user-from's owner: its tree is the host's, never re-owned. */
-static bool identity_from_owner;
-
-/* Is path the --user-from path or below it? */
-static bool under_user_from(const struct config *cfg, const char *path)
-{
-	if (!identity_from_owner)
-		return false;
-	size_t n = strlen(cfg->user_from);
-	while (n > 1 && cfg->user_from[n - 1] == '/')
-		n--;
-	return strncmp(path, cfg->user_from, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
+/* The --user-from directory, by identity: when the workload runs as its
+ * owner, that tree is the host's and is never re-owned, however a
+ * --writable dir above or below it is spelled. */
+static struct walk_identity host_dir;
 
 /* --user-from: the owner of path (a host bind mount), unless that is root.
+ * Its group is taken too, but never gid 0 (what `sudo chown user dir`
+ * leaves): then the owner's primary group, or gid = uid for a bare uid.
  * Returns 1 with *id set, 0 to fall back to --user, -1 on error (logged). */
 static int identity_from_path(const char *path, struct ident *id)
 {
 	char err[512], spec[32];
-	int fd;
-	bool created;
+	struct walk_declared dd;
 	struct stat st;
-	if (walk_open_declared(path, false, 0, 0, &fd, &created, err, sizeof(err)) < 0) {
+	if (walk_open_declared(path, false, 0, 0, NULL, &dd, err, sizeof(err)) < 0) {
 		log_error("--user-from: %s", err);
 		return -1;
 	}
-	int r = fstat(fd, &st);
-	close(fd);
+	int r = fstat(dd.fd, &st);
+	close(dd.fd);
 	if (r < 0) {
 		log_error("--user-from: cannot stat '%s': %s", path, strerror(errno));
 		return -1;
@@ -92,13 +84,36 @@ static int identity_from_path(const char *path, struct ident *id)
 		log_info("--user-from: %s is owned by root; falling back to --user", path);
 		return 0;
 	}
-	snprintf(spec, sizeof(spec), "%u:%u", (unsigned)st.st_uid, (unsigned)st.st_gid);
+	if (st.st_gid == 0)
+		snprintf(spec, sizeof(spec), "%u", (unsigned)st.st_uid);
+	else
+		snprintf(spec, sizeof(spec), "%u:%u", (unsigned)st.st_uid, (unsigned)st.st_gid);
 	if (ident_resolve(spec, PASSWD_FILE, GROUP_FILE, id, err, sizeof(err)) < 0) {
 		log_error("--user-from %s: %s", path, err);
 		return -1;
 	}
-	log_info("--user-from: %s is owned by %s, running as its owner", path, spec);
+	if (st.st_gid == 0)
+		log_notice("--user-from: %s has group root (gid 0); not taking gid 0 from it: "
+			   "running as uid %u gid %u (%s)",
+			   path, (unsigned)id->uid, (unsigned)id->gid,
+			   id->has_entry ? "its primary group" : "gid = uid");
+	log_info("--user-from: %s is owned by uid %u, running as its owner", path,
+		 (unsigned)st.st_uid);
+	host_dir = (struct walk_identity){ .set = true, .dev = st.st_dev, .ino = st.st_ino };
 	return 1;
+}
+
+/* Group root is a common path to root-owned files: say so whenever the
+ * workload will have it. */
+static void notice_group_root(const struct ident *id)
+{
+	bool in_root = id->gid == 0;
+	for (size_t i = 0; i < id->n_groups; i++)
+		in_root = in_root || id->groups[i] == 0;
+	if (in_root)
+		log_notice("the workload runs with group root (gid 0)%s: it can read and write "
+			   "what group root may; give --user USER:GROUP to choose another",
+			   id->gid == 0 ? " as its primary group" : " as a supplementary group");
 }
 
 /* Who the workload runs as. Returns 0 or an exit code. */
@@ -137,7 +152,6 @@ static int resolve_identity(const struct config *cfg, bool *switching, struct id
 	r = cfg->user_from ? identity_from_path(cfg->user_from, id) : 0;
 	if (r < 0)
 		return EXIT_STEPDOWN_FAILED;
-	identity_from_owner = r == 1;
 	if (r == 0 && !cfg->user) {
 		log_error(cfg->user_from ? "--user-from %s is owned by root and there is no --user "
 					   "to fall back to; give --user USER"
@@ -151,6 +165,7 @@ static int resolve_identity(const struct config *cfg, bool *switching, struct id
 		log_error("%s", err);
 		return EXIT_STEPDOWN_FAILED;
 	}
+	notice_group_root(id);
 	const char *missing = missing_root_caps();
 	if (missing && cfg->dry_run) {
 		log_warn("a real run would stop here: started as root without %s; run the "
@@ -166,6 +181,62 @@ static int resolve_identity(const struct config *cfg, bool *switching, struct id
 	return 0;
 }
 
+/* Report what the walk of one declared dir found and left alone. */
+static void report_walk(const char *path, const struct walk_stats *st)
+{
+	if (st->read_only)
+		log_notice("%s is on a read-only filesystem: ownership left as it is", path);
+	if (st->hardlinks)
+		log_warn("%s: %llu file(s) with several hard links left alone (a hard link "
+			 "can reach a file outside), e.g. %s",
+			 path, (unsigned long long)st->hardlinks, st->hardlink_paths[0]);
+	if (st->undone)
+		log_warn("%s: %llu change(s) undone: a hard link appeared while the file was "
+			 "re-owned",
+			 path, (unsigned long long)st->undone);
+	if (st->devices)
+		log_warn("%s: %llu device node(s) left alone (only root makes them; one in a "
+			 "writable tree is suspect), e.g. %s",
+			 path, (unsigned long long)st->devices, st->device_paths[0]);
+	if (st->moved)
+		log_notice("%s: %llu director%s moved away during the walk, not walked further, "
+			   "e.g. %s",
+			   path, (unsigned long long)st->moved, st->moved == 1 ? "y" : "ies",
+			   st->moved_paths[0]);
+	if (st->raced)
+		log_notice("%s: %llu entr%s kept changing during the walk, left as %s", path,
+			   (unsigned long long)st->raced, st->raced == 1 ? "y" : "ies",
+			   st->raced == 1 ? "it is" : "they are");
+	if (st->mounts)
+		log_info("%s: %llu other mount(s) below it not entered", path,
+			 (unsigned long long)st->mounts);
+	if (st->host)
+		log_notice("%s: --user-from's directory is below it: the host's files are not "
+			   "re-owned",
+			   path);
+	if (st->read_only_entries)
+		log_notice("%s: %llu entr%s on a read-only mount left as %s", path,
+			   (unsigned long long)st->read_only_entries,
+			   st->read_only_entries == 1 ? "y" : "ies",
+			   st->read_only_entries == 1 ? "it is" : "they are");
+	log_info("%s: %llu entries seen, %llu changed, %llu already owned, %.3f s", path,
+		 (unsigned long long)st->seen, (unsigned long long)st->changed,
+		 (unsigned long long)st->owned, st->seconds);
+}
+
+/* Whoever can write a parent of a declared dir can rename another
+ * directory onto its name before stepdown starts. */
+static void warn_open_parent(const char *path, const struct walk_declared *dd)
+{
+	if (!dd->open_parent_len)
+		return;
+	log_warn("%s: its parent %.*s (uid %u, gid %u, mode %04o) can be written by someone "
+		 "other than root, who could rename any directory onto %s before a start; keep "
+		 "parents of --writable dirs root-owned and not group- or world-writable",
+		 path, (int)dd->open_parent_len, path, (unsigned)dd->open_parent_uid,
+		 (unsigned)dd->open_parent_gid, (unsigned)dd->open_parent_mode, path);
+}
+
 /* Phase 4 as root: create each declared dir and fix its tree's ownership.
  * In a dry run, only count. Returns 0 or an exit code. */
 static int fix_writable(const struct config *cfg, const struct ident *id,
@@ -176,7 +247,7 @@ static int fix_writable(const struct config *cfg, const struct ident *id,
 		return 0; /* nothing to re-own: CAP_CHOWN is not needed */
 	struct walk_options wo = { .uid = id->uid, .gid = id->gid, .dry_run = cfg->dry_run,
 				   .jobs = cfg->jobs ? cfg->jobs : walk_default_jobs(),
-				   .progress = cfg->verbosity >= 1 };
+				   .progress = cfg->verbosity >= 1, .host = host_dir };
 	if (!cfg->dry_run && !priv_has_cap(CAP_CHOWN)) {
 		log_error("--writable needs CAP_CHOWN to set ownership; run the container with "
 			  "--cap-add CHOWN");
@@ -184,12 +255,11 @@ static int fix_writable(const struct config *cfg, const struct ident *id,
 	}
 	/* Every declared path is checked before any is created or walked. */
 	for (size_t i = 0; i < cfg->n_writable; i++) {
-		int fd;
-		bool created;
-		int r = walk_open_declared(cfg->writable[i], false, id->uid, id->gid, &fd, &created,
-					   err, sizeof(err));
+		struct walk_declared dd;
+		int r = walk_open_declared(cfg->writable[i], false, id->uid, id->gid, &host_dir,
+					   &dd, err, sizeof(err));
 		if (r == 0)
-			close(fd);
+			close(dd.fd);
 		else if (r != -ENOENT) {
 			log_error("--writable: %s", err);
 			return EXIT_STEPDOWN_FAILED;
@@ -198,15 +268,9 @@ static int fix_writable(const struct config *cfg, const struct ident *id,
 	for (size_t i = 0; i < cfg->n_writable; i++) {
 		struct plan_dir *d = &dirs[i];
 		const char *path = cfg->writable[i];
-		int fd;
+		struct walk_declared dd;
 		d->path = path;
-		if (under_user_from(cfg, path)) {
-			log_notice("%s is under --user-from %s: the host's files are not re-owned",
-				   path, cfg->user_from);
-			d->skipped = true;
-			continue;
-		}
-		int r = walk_open_declared(path, !cfg->dry_run, id->uid, id->gid, &fd, &d->created,
+		int r = walk_open_declared(path, !cfg->dry_run, id->uid, id->gid, &host_dir, &dd,
 					   err, sizeof(err));
 		if (r == -ENOENT && cfg->dry_run) {
 			d->missing = true;
@@ -223,27 +287,21 @@ static int fix_writable(const struct config *cfg, const struct ident *id,
 			log_error("--writable: %s", err);
 			return EXIT_STEPDOWN_FAILED;
 		}
-		d->rc = walk_tree(fd, path, &wo, &d->st);
+		d->created = dd.created;
+		if (dd.under_host) {
+			log_notice("%s is under --user-from %s (the same directory or below it): "
+				   "the host's files are not re-owned",
+				   path, cfg->user_from);
+			close(dd.fd);
+			d->skipped = true;
+			continue;
+		}
+		warn_open_parent(path, &dd);
+		d->rc = walk_tree(dd.fd, path, &wo, &d->st);
 		if (cfg->dry_run)
 			continue;
 		const struct walk_stats *st = &d->st;
-		if (st->read_only)
-			log_notice("%s is on a read-only filesystem: ownership left as it is", path);
-		if (st->hardlinks)
-			log_warn("%s: %llu file(s) with several hard links left alone (a hard link "
-				 "can reach a file outside), e.g. %s",
-				 path, (unsigned long long)st->hardlinks, st->hardlink_paths[0]);
-		if (st->mounts)
-			log_info("%s: %llu other mount(s) below it not entered", path,
-				 (unsigned long long)st->mounts);
-		if (st->read_only_entries)
-			log_notice("%s: %llu entr%s on a read-only mount left as %s", path,
-				   (unsigned long long)st->read_only_entries,
-				   st->read_only_entries == 1 ? "y" : "ies",
-				   st->read_only_entries == 1 ? "it is" : "they are");
-		log_info("%s: %llu entries seen, %llu changed, %llu already owned, %.3f s", path,
-			 (unsigned long long)st->seen, (unsigned long long)st->changed,
-			 (unsigned long long)st->owned, st->seconds);
+		report_walk(path, st);
 		if (d->rc < 0) {
 			for (uint64_t k = 0; k < st->errors && k < WALK_ERRORS_KEPT; k++)
 				log_error("cannot own %s", st->error_paths[k]);

@@ -1,15 +1,18 @@
-/* The ownership walk. See walk.h for the rules; the how:
+/* The ownership walk. See walk.h for the rules and the promise; the how:
  *
  * - Directories are read with getdents64 into a small buffer per level.
- *   At most WALK_OPEN_LEVELS levels hold an fd and a buffer; deeper trees
- *   close the shallowest open level, remember where its listing was, and
- *   reopen it through ".." of its child on the way back up, checking that it
- *   is still the same directory (device and inode). So fds and memory are
- *   bounded whatever the depth, and no path is ever resolved from the root.
- * - An entry that needs no change is only fstatat()ed. One that does is
- *   pinned with O_PATH|O_NOFOLLOW, checked again through the fd, and changed
- *   through the fd (fchownat AT_EMPTY_PATH): a swap between the look and
- *   the change cannot redirect it.
+ *   At most WALK_OPEN_LEVELS levels hold an fd and a buffer (the walker's
+ *   first level always does); deeper trees close the shallowest open level,
+ *   remember where its listing was, and reopen it on the way back up through
+ *   ".." of its child, or when the child was moved, name by name from the
+ *   nearest open ancestor, checking every level's identity (device and
+ *   inode). A level that cannot be found again was moved away: the rest of
+ *   it is not walked, and that is reported. So fds and memory are bounded
+ *   whatever the depth, and no path is ever resolved from the root.
+ * - An entry that needs no change costs one statx (restart). One that does
+ *   is pinned, looked at through the pin and by name once more, and changed
+ *   through the pin (own_pinned): see walk.h for why that one look by name
+ *   is the proof that the change stays inside the tree.
  * - With several jobs, a walker that meets a subdirectory while another
  *   walker is idle hands it over through a small bounded queue. */
 #include "stepdown/walk.h"
@@ -35,6 +38,7 @@
 #include "stepdown/errmsg.h"
 #include "stepdown/log.h"
 #include "stepdown/path.h"
+#include "stepdown/test_hook.h"
 
 #define WALK_OPEN_LEVELS 32
 #define WALK_BUF 8192
@@ -70,56 +74,118 @@ static int open_component(int dirfd, const char *name, int flags)
 	return fd >= 0 ? fd : -errno;
 }
 
-int walk_open_declared(const char *path, bool create, uid_t uid, gid_t gid, int *out_fd,
-		       bool *created, char *err, size_t errlen)
+/* Can someone other than root change the entries of a directory (owner
+ * not root, or group/other write without the sticky bit)? */
+static bool others_can_write(const struct stat *st)
 {
-	*created = false;
+	return st->st_uid != 0 || ((st->st_mode & 022) && !(st->st_mode & S_ISVTX));
+}
+
+/* A component someone else put there is used only where nobody but root
+ * could have: the parent is root's and not writable by others, or it is
+ * root's and sticky and the entry is root's too (in a sticky directory only
+ * an entry's owner can rename it). */
+static bool only_root_could_make(const struct stat *parent, const struct stat *entry)
+{
+	if (parent->st_uid != 0)
+		return false;
+	if (!(parent->st_mode & 022))
+		return true;
+	return (parent->st_mode & S_ISVTX) && entry->st_uid == 0;
+}
+
+/* Is fd the empty root-owned 0755 directory a mkdir of ours just made? */
+static bool is_fresh_mkdir(int fd, const struct stat *st)
+{
+	if (st->st_uid != 0 || st->st_gid != getegid() || (st->st_mode & 07777) != 0755)
+		return false;
+	char buf[256];
+	bool empty = true;
+	long n;
+	while (empty && (n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (long pos = 0; pos < n;) {
+			struct dirent64_raw *d = (struct dirent64_raw *)(void *)(buf + pos);
+			const char *name = d->d_name;
+			if (!(name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2]))))
+				empty = false;
+			pos += d->d_reclen;
+		}
+	}
+	return empty && n == 0 && lseek(fd, 0, SEEK_SET) == 0;
+}
+
+int walk_open_declared(const char *path, bool create, uid_t uid, gid_t gid,
+		       const struct walk_identity *host, struct walk_declared *out, char *err,
+		       size_t errlen)
+{
+	*out = (struct walk_declared){ .fd = -1 };
 	if (path[0] != '/')
 		return errmsg_set(-EINVAL, err, errlen, "'%s' is not an absolute path", path);
-	size_t len = strlen(path);
-	char *copy = strdup(path);
-	if (!copy)
-		return errmsg_set(-ENOMEM, err, errlen, "out of memory");
-	if (path_has_dot_component(path)) {
-		free(copy);
+	if (path_has_dot_component(path))
 		return errmsg_set(-EINVAL, err, errlen,
 				  "'%s' has a '.' or '..' component; give the plain absolute path",
 				  path);
-	}
+	char *copy = strdup(path);
+	if (!copy)
+		return errmsg_set(-ENOMEM, err, errlen, "out of memory");
 	int dirfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0) {
+	struct stat parent;
+	if (dirfd < 0 || fstat(dirfd, &parent) < 0) {
+		int e = errno;
 		free(copy);
-		return errmsg_set(-errno, err, errlen, "cannot open /: %s", strerror(errno));
+		if (dirfd >= 0)
+			close(dirfd);
+		return errmsg_set(-e, err, errlen, "cannot open /: %s", strerror(e));
 	}
 	int r = 0;
 	char *save = NULL;
 	for (char *comp = strtok_r(copy, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
-		bool last = (size_t)(comp - copy) + strlen(comp) == len ||
-			    strspn(comp + strlen(comp) + 1, "/") ==
-				    len - ((size_t)(comp - copy) + strlen(comp) + 1);
+		int shown = (int)((size_t)(comp - copy) + strlen(comp));
+		bool last = path[shown + strspn(path + shown, "/")] == '\0';
+		if (others_can_write(&parent) && !out->open_parent_len) {
+			out->open_parent_len = comp - copy > 1 ? (size_t)(comp - copy) - 1 : 1;
+			out->open_parent_uid = parent.st_uid;
+			out->open_parent_gid = parent.st_gid;
+			out->open_parent_mode = parent.st_mode & 07777;
+		}
 		int fd = open_component(dirfd, comp, O_RDONLY | O_DIRECTORY);
+		bool made = false, raced = false;
 		if (fd == -ENOENT && create) {
-			if (mkdirat(dirfd, comp, 0755) < 0 && errno != EEXIST) {
-				r = errmsg_set(-errno, err, errlen, "cannot create '%.*s': %s",
-					       (int)((size_t)(comp - copy) + strlen(comp)), path,
-					       strerror(errno));
+			TEST_HOOK("create", comp);
+			mode_t old = umask(0); /* exactly 0755: nothing to chmod later */
+			made = mkdirat(dirfd, comp, 0755) == 0;
+			int e = errno;
+			umask(old);
+			if (!made && e != EEXIST) {
+				r = errmsg_set(-e, err, errlen, "cannot create '%.*s': %s", shown, path,
+					       strerror(e));
 				break;
 			}
-			*created = last;
+			raced = !made;
 			fd = open_component(dirfd, comp, O_RDONLY | O_DIRECTORY);
-			if (fd >= 0 && (fchmod(fd, 0755) < 0 ||
-					(last && fchown(fd, uid, gid) < 0))) {
-				r = errmsg_set(-errno, err, errlen, "cannot set up '%s': %s", path,
-					       strerror(errno));
-				close(fd);
-				break;
-			}
+		}
+		struct stat st;
+		if (fd >= 0 && fstat(fd, &st) < 0) {
+			fd = -errno;
+		} else if (fd >= 0 && made && !is_fresh_mkdir(fd, &st)) {
+			made = false; /* swapped between our mkdir and the open */
+			raced = true;
+		}
+		if (fd >= 0 && raced && !only_root_could_make(&parent, &st)) {
+			r = errmsg_set(-EEXIST, err, errlen,
+				       "'%.*s' appeared while stepdown was creating it, in '%.*s', "
+				       "owned by uid %u: not using what someone else put "
+				       "there; start again, and keep the parents of a --writable "
+				       "dir root-owned",
+				       shown, path, (int)(comp - copy > 1 ? comp - copy - 1 : 1), path,
+				       (unsigned)parent.st_uid);
+			close(fd);
+			break;
 		}
 		if (fd < 0) {
-			struct stat st;
-			int shown = (int)((size_t)(comp - copy) + strlen(comp));
+			struct stat lst;
 			if ((fd == -ELOOP || fd == -ENOTDIR || fd == -EXDEV) &&
-			    fstatat(dirfd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+			    fstatat(dirfd, comp, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode))
 				r = errmsg_set(-ELOOP, err, errlen,
 					       "'%.*s' is a symlink; a declared path must not contain "
 					       "one (give the real path)",
@@ -132,15 +198,25 @@ int walk_open_declared(const char *path, bool create, uid_t uid, gid_t gid, int 
 					       strerror(-fd));
 			break;
 		}
+		if (made && last && fchown(fd, uid, gid) < 0) {
+			r = errmsg_set(-errno, err, errlen, "cannot set up '%s': %s", path,
+				       strerror(errno));
+			close(fd);
+			break;
+		}
+		if (host && host->set && st.st_dev == host->dev && st.st_ino == host->ino)
+			out->under_host = true;
+		out->created = made && last;
 		close(dirfd);
 		dirfd = fd;
+		parent = st;
 	}
 	free(copy);
 	if (r < 0) {
 		close(dirfd);
 		return r;
 	}
-	*out_fd = dirfd;
+	out->fd = dirfd;
 	return 0;
 }
 
@@ -159,7 +235,7 @@ struct level {
 	int64_t resume;   /* d_off of the last entry taken */
 	bool eof;
 	bool fresh;       /* it needs a change: its entries likely do too */
-	bool trusted;     /* only root can change its entries (root_only) */
+	bool gone;        /* moved away while closed: not walked further */
 	size_t path_len;  /* length of the display path of this directory */
 };
 
@@ -167,7 +243,7 @@ struct walker {
 	struct shared *sh;
 	struct walk_stats st;
 	struct level *levels;
-	size_t depth, cap, first_open;
+	size_t depth, cap, open_from; /* levels[1..open_from) are closed */
 	char *path;
 	size_t path_cap;
 	uint64_t batch_seen, batch_changed;
@@ -231,6 +307,8 @@ static void keep(char slots[][256], uint64_t count, const char *path, int err)
 
 static void record_error(struct walker *w, const char *path, int err)
 {
+	if (err == ENOENT || err == ESTALE)
+		return; /* gone since it was listed: nothing left to own */
 	if (err == EROFS) { /* a read-only mount below: reported, not fatal */
 		w->st.read_only_entries++;
 		return;
@@ -239,6 +317,12 @@ static void record_error(struct walker *w, const char *path, int err)
 		w->st.first_errno = err;
 	w->st.errors++;
 	keep(w->st.error_paths, w->st.errors, path, err);
+}
+
+static void record_hardlink(struct walker *w)
+{
+	w->st.hardlinks++;
+	keep(w->st.hardlink_paths, w->st.hardlinks, w->path, 0);
 }
 
 static void progress(struct walker *w)
@@ -267,9 +351,9 @@ static void count_change(struct walker *w)
 	w->batch_changed++;
 }
 
-/* What the walk needs to know of a pinned entry: one statx, which also
- * gives the mount (falling back to the device on kernels without
- * STATX_MNT_ID, consistently for the root and every entry). */
+/* What the walk needs to know of an entry: one statx, which also gives the
+ * mount (falling back to the device on kernels without STATX_MNT_ID,
+ * consistently for the root and every entry). */
 struct pinned {
 	mode_t mode;
 	ino_t ino;
@@ -304,8 +388,8 @@ static int pin_stat(int fd, struct pinned *p)
 	return stat_at(fd, "", AT_EMPTY_PATH, p);
 }
 
-/* A look by name; never followed, never trusted on its own, except in a
- * directory nobody but root can change (see walk_from). */
+/* A look by name; never followed. On its own it proves nothing about what
+ * a later call by name reaches: nothing is ever changed by name. */
 static int look(int dirfd, const char *name, struct pinned *p)
 {
 	return stat_at(dirfd, name, 0, p);
@@ -316,83 +400,136 @@ static bool pinned_owned(const struct shared *sh, const struct pinned *p)
 	return p->uid == sh->o->uid && p->gid == sh->o->gid;
 }
 
-/* A non-directory, by name in dirfd: pin, check again, change. seen is
- * what fstatat() said of it, or NULL when it was not looked at first (in a
- * directory that was just re-owned, most entries need changing too).
- * Returns true when the entry turned out to be a directory and seen was
- * NULL: the caller handles it as one. */
-static bool own_entry(struct walker *w, int dirfd, const char *name, const struct pinned *seen)
+static bool is_device(const struct pinned *p)
+{
+	return S_ISBLK(p->mode) || S_ISCHR(p->mode);
+}
+
+static void record_device(struct walker *w)
+{
+	w->st.devices++;
+	keep(w->st.device_paths, w->st.devices, w->path, 0);
+}
+
+/* A change through fd turned out unproven (a link appeared since the look):
+ * put back the owner, and the mode where the chown cleared set-id bits. */
+static void undo_change(struct walker *w, int fd, const struct pinned *before,
+			const struct pinned *now)
+{
+	if (fchownat(fd, "", before->uid, before->gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0) {
+		record_error(w, w->path, errno);
+		return;
+	}
+	if (!S_ISLNK(before->mode) && (before->mode & 07777) != (now->mode & 07777)) {
+		char proc[64];
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		if (chmod(proc, before->mode & 07777) < 0) {
+			record_error(w, w->path, errno);
+			return;
+		}
+	}
+	w->st.undone++;
+	record_hardlink(w);
+}
+
+enum verdict { DONE, RETRY, IS_DIR };
+
+/* A non-directory pinned by fd as dirfd/name: change it only when one look
+ * at the name, taken while fd pins the inode (so its number cannot be
+ * reused meanwhile), is that inode with a single link. Then, at that
+ * moment, its only name was this one, inside the tree. */
+static enum verdict own_pinned(struct walker *w, int dirfd, const char *name, int fd)
 {
 	struct shared *sh = w->sh;
-	if (seen && pinned_owned(sh, seen)) {
-		w->st.owned++;
-		return false;
-	}
-	if (seen && S_ISREG(seen->mode) && seen->nlink > 1) {
-		w->st.hardlinks++;
-		keep(w->st.hardlink_paths, w->st.hardlinks, w->path, 0);
-		return false;
-	}
-	int fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno != ENOENT) /* gone since: nothing to own */
-			record_error(w, w->path, errno);
-		return false;
-	}
-	struct pinned p;
-	bool is_dir = false;
+	struct pinned p, byname, after;
 	int r = pin_stat(fd, &p);
 	if (r < 0) {
 		record_error(w, w->path, -r);
-	} else if (p.mnt != sh->root_mnt) {
-		w->st.mounts++; /* a file bind-mounted here: not ours to change */
-	} else if (S_ISDIR(p.mode) && !seen) {
-		is_dir = true;
-	} else if (S_ISDIR(p.mode) || (seen && p.ino != seen->ino)) {
-		/* swapped between the look and the pin: leave it to a later run */
-		record_error(w, w->path, EAGAIN);
-	} else if (S_ISREG(p.mode) && p.nlink > 1) {
-		w->st.hardlinks++;
-		keep(w->st.hardlink_paths, w->st.hardlinks, w->path, 0);
-	} else if (pinned_owned(sh, &p)) {
-		w->st.owned++;
-	} else if (sh->o->dry_run) {
-		count_change(w);
-	} else if (fchownat(fd, "", sh->o->uid, sh->o->gid,
-			    AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0) {
-		record_error(w, w->path, errno);
-	} else {
-		count_change(w);
+		return DONE;
 	}
-	close(fd);
-	return is_dir;
+	if (p.mnt != sh->root_mnt) {
+		w->st.mounts++; /* a file bind-mounted here: not ours to change */
+		return DONE;
+	}
+	if (S_ISDIR(p.mode))
+		return IS_DIR;
+	if (pinned_owned(sh, &p)) {
+		w->st.owned++;
+		return DONE;
+	}
+	if (is_device(&p)) {
+		record_device(w);
+		return DONE;
+	}
+	if (p.nlink == 0)
+		return DONE; /* unlinked since: no name left to own */
+	if (p.nlink > 1) {
+		record_hardlink(w);
+		return DONE;
+	}
+	if ((r = look(dirfd, name, &byname)) < 0) {
+		if (r == -ENOENT)
+			return RETRY; /* renamed or unlinked: look again */
+		record_error(w, w->path, -r);
+		return DONE;
+	}
+	if (byname.ino != p.ino || byname.dev != p.dev)
+		return RETRY;
+	if (byname.nlink != 1) {
+		record_hardlink(w);
+		return DONE;
+	}
+	if (sh->o->dry_run) {
+		count_change(w);
+		return DONE;
+	}
+	if (fchownat(fd, "", sh->o->uid, sh->o->gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0) {
+		record_error(w, w->path, errno);
+		return DONE;
+	}
+	if ((r = pin_stat(fd, &after)) < 0 || after.nlink > 1)
+		undo_change(w, fd, &p, r < 0 ? &p : &after);
+	else
+		count_change(w);
+	return DONE;
 }
 
-/* A non-directory in a directory only root can change (owned by root, no
- * group or other write): no one else can rename, link or unlink there, so
- * the name stays bound to what the look saw and is changed by name. */
-static void own_by_name(struct walker *w, int dirfd, const char *name, const struct pinned *e)
+/* A non-directory, by name in dirfd: pinned, checked, changed through the
+ * pin (own_pinned). seen is what a look just said of it (restart: an owned
+ * entry costs that one look), or NULL when it was not looked at (in a
+ * directory that was just re-owned, most entries need changing too).
+ * Returns IS_DIR when it turned out to be a directory. */
+static enum verdict own_entry(struct walker *w, int dirfd, const char *name,
+			      const struct pinned *seen)
 {
-	struct shared *sh = w->sh;
-	if (pinned_owned(sh, e)) {
+	if (seen && pinned_owned(w->sh, seen)) {
 		w->st.owned++;
-	} else if (S_ISREG(e->mode) && e->nlink > 1) {
-		w->st.hardlinks++;
-		keep(w->st.hardlink_paths, w->st.hardlinks, w->path, 0);
-	} else if (sh->o->dry_run) {
-		count_change(w);
-	} else if (fchownat(dirfd, name, sh->o->uid, sh->o->gid, AT_SYMLINK_NOFOLLOW) < 0) {
-		if (errno != ENOENT)
-			record_error(w, w->path, errno);
-	} else {
-		count_change(w);
+		return DONE;
 	}
+	if (seen && is_device(seen)) {
+		record_device(w);
+		return DONE;
+	}
+	for (int attempt = 0; attempt < 3; attempt++) {
+		TEST_HOOK("seen", name);
+		int fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			record_error(w, w->path, errno); /* ENOENT: gone, not an error */
+			return DONE;
+		}
+		TEST_HOOK("pinned", name);
+		enum verdict v = own_pinned(w, dirfd, name, fd);
+		close(fd);
+		if (v != RETRY)
+			return v;
+	}
+	w->st.raced++; /* its name kept moving: left to a later start */
+	return DONE;
 }
 
 /* A directory fd about to be walked: false when it is not to be descended
- * (another mount). *change tells whether it needs re-owning; that happens
- * when the walk leaves it (pop_level), so that while its entries are
- * handled it is still as trusted as it was. */
+ * (another mount, the --user-from dir). *change tells whether it needs
+ * re-owning; that happens when the walk leaves it (pop_level). */
 static bool own_dir(struct walker *w, int fd, struct pinned *p, bool *change)
 {
 	struct shared *sh = w->sh;
@@ -406,18 +543,16 @@ static bool own_dir(struct walker *w, int fd, struct pinned *p, bool *change)
 		w->st.mounts++;
 		return false;
 	}
+	const struct walk_identity *host = &sh->o->host;
+	if (host->set && p->dev == host->dev && p->ino == host->ino) {
+		w->st.host++;
+		return false;
+	}
 	if (pinned_owned(sh, p))
 		w->st.owned++;
 	else
 		*change = true;
 	return true;
-}
-
-/* Only root can change entries of a root-owned directory without group or
- * other write permission (an ACL's mask shows in the group bits). */
-static bool root_only(const struct pinned *p)
-{
-	return p->uid == 0 && !(p->mode & 022);
 }
 
 static void close_level(struct level *l)
@@ -427,6 +562,7 @@ static void close_level(struct level *l)
 	free(l->buf);
 	l->fd = -1;
 	l->buf = NULL;
+	l->len = l->pos = 0;
 }
 
 static bool push_level(struct walker *w, int fd, const struct pinned *st, bool fresh,
@@ -440,32 +576,65 @@ static bool push_level(struct walker *w, int fd, const struct pinned *st, bool f
 		w->levels = l;
 		w->cap = cap;
 	}
-	/* Keep at most WALK_OPEN_LEVELS open: close the shallowest. */
-	if (w->depth - w->first_open >= WALK_OPEN_LEVELS) {
-		struct level *old = &w->levels[w->first_open++];
-		close(old->fd);
-		free(old->buf);
-		old->fd = -1;
-		old->buf = NULL;
-		old->len = old->pos = 0;
-	}
+	/* Keep at most WALK_OPEN_LEVELS open: close the shallowest but the
+	 * first, which stays open to find closed levels again from. */
+	if (w->depth >= WALK_OPEN_LEVELS && w->depth - w->open_from >= WALK_OPEN_LEVELS - 1)
+		close_level(&w->levels[w->open_from++]);
 	char *buf = malloc(WALK_BUF);
 	if (!buf)
 		return false;
 	w->levels[w->depth++] = (struct level){ .fd = fd, .dev = st->dev, .ino = st->ino,
 						.buf = buf, .fresh = fresh,
-						.trusted = root_only(st), .path_len = path_len };
+						.path_len = path_len };
 	return true;
 }
 
-/* Pop the top level; reopen its parent through ".." if it was closed. */
-static bool pop_level(struct walker *w)
+static bool same_dir(int fd, const struct level *l)
 {
+	struct stat st;
+	return fstat(fd, &st) == 0 && st.st_dev == l->dev && st.st_ino == l->ino;
+}
+
+/* Find closed level `target` again, name by name from the nearest open
+ * level above it, each level checked to be the directory it was. Returns
+ * an fd, or -1 with *lost set to the first level that is not where it was. */
+static int reopen_by_names(struct walker *w, size_t target, size_t *lost)
+{
+	size_t from = target;
+	while (w->levels[--from].fd < 0) {
+	}
+	int cur = w->levels[from].fd;
+	for (size_t i = from + 1; i <= target; i++) {
+		struct level *l = &w->levels[i];
+		size_t start = w->levels[i - 1].path_len + 1;
+		char saved = w->path[l->path_len];
+		w->path[l->path_len] = '\0';
+		int fd = openat(cur, w->path + start,
+				O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		w->path[l->path_len] = saved;
+		if (cur != w->levels[from].fd)
+			close(cur);
+		if (fd >= 0 && !same_dir(fd, l)) {
+			close(fd);
+			fd = -1;
+		}
+		if (fd < 0) {
+			*lost = i;
+			return -1;
+		}
+		cur = fd;
+	}
+	return cur;
+}
+
+/* Pop the top level, re-owning it if it needs it; reopen its parent if it
+ * was closed, or give the parent up when it moved away. */
+static void pop_level(struct walker *w)
+{
+	struct shared *sh = w->sh;
 	struct level *top = &w->levels[w->depth - 1];
-	bool ok = true;
-	if (top->fresh) { /* re-own it now, through the fd that pinned it */
-		struct shared *sh = w->sh;
-		w->path[top->path_len] = '\0';
+	w->path[top->path_len] = '\0';
+	if (top->fresh && !top->gone) { /* re-own it now, through the fd that pinned it */
 		if (sh->o->dry_run)
 			count_change(w);
 		else if (fchown(top->fd, sh->o->uid, sh->o->gid) < 0)
@@ -473,34 +642,49 @@ static bool pop_level(struct walker *w)
 		else
 			count_change(w);
 	}
-	if (w->depth >= 2 && w->first_open == w->depth - 1) {
-		struct level *parent = &w->levels[w->depth - 2];
-		int fd = openat(top->fd, "..", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		struct stat st;
-		w->path[parent->path_len] = '\0';
-		if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != parent->dev ||
-		    st.st_ino != parent->ino || lseek(fd, parent->resume, SEEK_SET) < 0 ||
-		    !(parent->buf = malloc(WALK_BUF))) {
-			/* moved away while we were below it: its rest is not ours */
-			record_error(w, w->path, fd < 0 ? errno : ESTALE);
-			if (fd >= 0)
-				close(fd);
-			ok = false;
-		} else {
+	size_t pi = w->depth - 2;
+	if (w->depth >= 2 && w->levels[pi].fd < 0 && !w->levels[pi].gone) {
+		struct level *parent = &w->levels[pi];
+		int fd = -1;
+		size_t lost = pi;
+		if (top->fd >= 0) {
+			fd = openat(top->fd, "..", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd >= 0 && !same_dir(fd, parent)) {
+				close(fd); /* top was moved: find the parent by its names */
+				fd = -1;
+			}
+		}
+		if (fd < 0)
+			fd = reopen_by_names(w, pi, &lost);
+		if (fd >= 0 && lseek(fd, parent->resume, SEEK_SET) >= 0 &&
+		    (parent->buf = malloc(WALK_BUF))) {
 			parent->fd = fd;
 			parent->len = parent->pos = 0;
-			w->first_open--;
+			if (w->open_from > pi)
+				w->open_from = pi;
+		} else {
+			if (fd >= 0) {
+				close(fd);
+				record_error(w, w->path, ENOMEM);
+			}
+			/* moved away while we were below it: the rest is not ours */
+			w->path[w->levels[lost].path_len] = '\0';
+			w->st.moved++;
+			keep(w->st.moved_paths, w->st.moved, w->path, 0);
+			for (size_t i = lost; i <= pi; i++)
+				w->levels[i].gone = true;
 		}
 	}
 	close_level(top);
 	w->depth--;
-	if (w->first_open > w->depth)
-		w->first_open = w->depth;
-	return ok;
+	if (w->open_from > w->depth)
+		w->open_from = w->depth;
 }
 
 static struct dirent64_raw *next_entry(struct walker *w, struct level *l)
 {
+	if (l->gone || l->fd < 0)
+		return NULL;
 	if (l->pos >= l->len) {
 		if (l->eof)
 			return NULL;
@@ -522,11 +706,11 @@ static struct dirent64_raw *next_entry(struct walker *w, struct level *l)
 
 static bool hand_over(struct walker *w, int fd, bool fresh);
 
-/* Depth-first below an already owned directory fd. */
+/* Depth-first below the directory fd. */
 static void walk_from(struct walker *w, int fd, const struct pinned *st, bool fresh)
 {
 	size_t base = strlen(w->path);
-	w->first_open = 0;
+	w->open_from = 1;
 	if (!push_level(w, fd, st, fresh, base)) {
 		close(fd);
 		record_error(w, w->path, ENOMEM);
@@ -536,9 +720,7 @@ static void walk_from(struct walker *w, int fd, const struct pinned *st, bool fr
 		struct level *l = &w->levels[w->depth - 1];
 		struct dirent64_raw *d = next_entry(w, l);
 		if (!d) {
-			while (w->depth > 0 && !pop_level(w)) {
-				/* the parent moved: abandon it too */
-			}
+			pop_level(w);
 			continue;
 		}
 		const char *name = d->d_name;
@@ -552,45 +734,31 @@ static void walk_from(struct walker *w, int fd, const struct pinned *st, bool fr
 		if (++w->batch_seen >= 4096)
 			progress(w);
 		struct pinned e;
-		if (l->trusted) {
-			/* Nobody but root can change this directory: one look, then
-			 * by name (first start in an image-built tree). */
-			if (look(l->fd, name, &e) < 0) {
-				if (errno != ENOENT)
-					record_error(w, w->path, errno);
+		/* Re-owned directory (first start): pin straight away. Owned one
+		 * (restart): one look settles most entries. */
+		if (l->fresh && d->d_type != DT_DIR && d->d_type != DT_UNKNOWN) {
+			if (own_entry(w, l->fd, name, NULL) != IS_DIR)
+				continue;
+		} else {
+			int r = look(l->fd, name, &e);
+			if (r < 0) {
+				record_error(w, w->path, -r);
 				continue;
 			}
 			if (e.mnt != w->sh->root_mnt) {
 				w->st.mounts++;
 				continue;
 			}
-			if (!S_ISDIR(e.mode)) {
-				own_by_name(w, l->fd, name, &e);
+			if (!S_ISDIR(e.mode) && own_entry(w, l->fd, name, &e) != IS_DIR)
 				continue;
-			}
-		} else {
-			/* Re-owned directory (first start): pin straight away. Owned
-			 * one (restart): one look settles most entries. */
-			if (l->fresh && d->d_type != DT_DIR && d->d_type != DT_UNKNOWN &&
-			    !own_entry(w, l->fd, name, NULL))
-				continue;
-			if (look(l->fd, name, &e) < 0) {
-				if (errno != ENOENT)
-					record_error(w, w->path, errno);
-				continue;
-			}
-			if (!S_ISDIR(e.mode)) {
-				own_entry(w, l->fd, name, &e);
-				continue;
-			}
 		}
 		int sub = openat(l->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC |
 						      O_NOCTTY);
 		if (sub < 0) {
-			if (errno == ENOTDIR || errno == ELOOP) /* swapped for a link or file */
-				own_entry(w, l->fd, name, &e);
-			else if (errno != ENOENT)
+			if (errno != ENOTDIR && errno != ELOOP)
 				record_error(w, w->path, errno);
+			else if (own_entry(w, l->fd, name, NULL) == IS_DIR)
+				w->st.raced++; /* flips between a directory and not */
 			continue;
 		}
 		struct pinned sst;
@@ -688,21 +856,28 @@ unsigned walk_default_jobs(void)
 	return n < 1 ? 1 : n > 8 ? 8 : n;
 }
 
-static void merge(struct walk_stats *into, const struct walk_stats *from)
+/* Add a count and its kept descriptions to another walker's. */
+static void merge_kept(char into[][256], uint64_t *into_n, char from[][256], uint64_t from_n)
+{
+	for (uint64_t i = 0; i < from_n && *into_n + i < WALK_ERRORS_KEPT; i++)
+		memcpy(into[*into_n + i], from[i], 256);
+	*into_n += from_n;
+}
+
+static void merge(struct walk_stats *into, struct walk_stats *from)
 {
 	into->seen += from->seen;
 	into->changed += from->changed;
 	into->owned += from->owned;
 	into->mounts += from->mounts;
+	into->host += from->host;
+	into->raced += from->raced;
+	into->undone += from->undone;
 	into->read_only_entries += from->read_only_entries;
-	for (uint64_t i = 0; i < from->hardlinks && i < WALK_ERRORS_KEPT; i++)
-		if (into->hardlinks + i < WALK_ERRORS_KEPT)
-			memcpy(into->hardlink_paths[into->hardlinks + i], from->hardlink_paths[i], 256);
-	into->hardlinks += from->hardlinks;
-	for (uint64_t i = 0; i < from->errors && i < WALK_ERRORS_KEPT; i++)
-		if (into->errors + i < WALK_ERRORS_KEPT)
-			memcpy(into->error_paths[into->errors + i], from->error_paths[i], 256);
-	into->errors += from->errors;
+	merge_kept(into->hardlink_paths, &into->hardlinks, from->hardlink_paths, from->hardlinks);
+	merge_kept(into->device_paths, &into->devices, from->device_paths, from->devices);
+	merge_kept(into->moved_paths, &into->moved, from->moved_paths, from->moved);
+	merge_kept(into->error_paths, &into->errors, from->error_paths, from->errors);
 	if (!into->first_errno)
 		into->first_errno = from->first_errno;
 }
