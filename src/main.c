@@ -230,7 +230,7 @@ static void warn_open_parent(const char *path, const struct walk_declared *dd)
 {
 	if (!dd->open_parent_len)
 		return;
-	log_warn("%s: its parent %.*s (uid %u, gid %u, mode %04o) can be written by someone "
+	log_warn("%s: parent dir %.*s (uid %u, gid %u, mode %04o) can be written by someone "
 		 "other than root, who could rename any directory onto %s before a start; keep "
 		 "parents of --writable dirs root-owned and not group- or world-writable",
 		 path, (int)dd->open_parent_len, path, (unsigned)dd->open_parent_uid,

@@ -656,17 +656,25 @@ static void pop_level(struct walker *w)
 		}
 		if (fd < 0)
 			fd = reopen_by_names(w, pi, &lost);
-		if (fd >= 0 && lseek(fd, parent->resume, SEEK_SET) >= 0 &&
-		    (parent->buf = malloc(WALK_BUF))) {
+		if (fd >= 0 && lseek(fd, parent->resume, SEEK_SET) < 0) {
+			if (errno == EINVAL && parent->resume == INT64_MAX) {
+				parent->eof = true; /* ext4's and btrfs's cookie after the last entry */
+			} else {
+				close(fd); /* removed since it was found */
+				fd = -1;
+			}
+		}
+		if (fd >= 0 && !(parent->buf = malloc(WALK_BUF))) {
+			close(fd);
+			record_error(w, w->path, ENOMEM);
+			for (size_t i = 1; i <= pi; i++)
+				w->levels[i].gone = true;
+		} else if (fd >= 0) {
 			parent->fd = fd;
 			parent->len = parent->pos = 0;
 			if (w->open_from > pi)
 				w->open_from = pi;
 		} else {
-			if (fd >= 0) {
-				close(fd);
-				record_error(w, w->path, ENOMEM);
-			}
 			/* moved away while we were below it: the rest is not ours */
 			w->path[w->levels[lost].path_len] = '\0';
 			w->st.moved++;

@@ -7,7 +7,8 @@
  *                                            link(FILE, NAME); unlink(NAME)
  *   attacker flip SECONDS A B                rename(A, B); rename(B, A)
  *   attacker churn SECONDS DIR               create, fill, move and delete
- *                                            directories (some 40 deep) in DIR
+ *                                            directories (some 90 deep) in DIR;
+ *                                            prints operations done and rounds
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -46,7 +47,7 @@ static int running(void)
 static void rm_tree(const char *path, int depth)
 {
 	char sub[4096];
-	if (rmdir(path) == 0 || errno == ENOENT || depth > 64)
+	if (rmdir(path) == 0 || errno == ENOENT || depth > 200)
 		return;
 	for (int i = 0; i < 4; i++) {
 		snprintf(sub, sizeof(sub), "%s/f%d", path, i);
@@ -65,7 +66,7 @@ static int make_tree(const char *name, int depth)
 	for (int level = 0; level <= depth; level++) {
 		if (mkdir(p, 0755) < 0 && errno != EEXIST)
 			return -1;
-		for (int i = 0; i < 4; i++) {
+		for (int i = 0; i < (level < 3 ? 4 : 1); i++) {
 			char f[4200];
 			snprintf(f, sizeof(f), "%s/f%d", p, i);
 			int fd = open(f, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
@@ -79,17 +80,17 @@ static int make_tree(const char *name, int depth)
 	return 0;
 }
 
-static unsigned long churn(const char *dir)
+static unsigned long churn(const char *dir, unsigned long *rounds)
 {
 	unsigned long ops = 0;
 	char a[4096], b[4096];
-	for (unsigned i = 0; running(); i++) {
-		unsigned k = i % 8;
+	for (unsigned i = 0; running(); i++, ++*rounds) {
+		unsigned k = (i / 4) % 8;
 		snprintf(a, sizeof(a), "%s/c%u", dir, k);
 		snprintf(b, sizeof(b), "%s/moved%u", dir, k);
 		switch (i % 4) {
 		case 0: /* create a tree, every other one 40 levels deep */
-			ops += make_tree(a, k % 2 ? 40 : 2) == 0;
+			ops += make_tree(a, k % 2 ? 90 : 2) == 0;
 			break;
 		case 1: /* move it away (the walk may be inside it) */
 			ops += rename(a, b) == 0;
@@ -147,7 +148,7 @@ int main(int argc, char **argv)
 			}
 		}
 	} else if (!strcmp(mode, "churn")) {
-		ok = churn(args[0]);
+		ok = churn(args[0], &failed); /* here: operations that did something, rounds */
 	} else {
 		fprintf(stderr, "attacker: unknown mode %s\n", mode);
 		return 2;

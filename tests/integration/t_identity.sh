@@ -68,4 +68,17 @@ else
   fail "could not find stepdown's host pid"
 fi
 wait
+# Group root (gid 0) is never silent: a passwd primary gid 0, membership in
+# group root, or an explicit :0 each run (they were asked for) with a notice.
+echo 'gzero:x:1500:0::/tmp:/bin/sh' >> "$T/etc/passwd"
+sed -i 's/^root:x:0:$/root:x:0:member/' "$T/etc/group"
+echo 'member:x:1501:1501::/tmp:/bin/sh' >> "$T/etc/passwd"
+for spec in gzero member app:0; do
+  out=$(in_ns "$STEPDOWN" -u "$spec" -- id -G 2>"$T/err")
+  expect_eq "-u $spec: exit 0" 0 "$?"
+  case " $out " in *" 0 "*) pass "  group 0 is among its groups ($out)";; *) fail "  no group 0 in [$out]";; esac
+  expect_match "  with a notice" "runs with group root \(gid 0\)" "$(cat "$T/err")"
+done
+out=$(in_ns "$STEPDOWN" -u app -- id -G 2>"$T/err")
+expect_eq "-u app: no notice without group 0" "" "$(grep 'group root' "$T/err")"
 finish

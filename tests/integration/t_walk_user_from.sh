@@ -79,6 +79,53 @@ expect_eq "--user-from with -w below it: exit 0" 0 "$?"
 expect_eq "  a host file below it keeps its owner" 0:0 "$(stat -c %u:%g "$H/sub/hostfile")"
 expect_match "  and says why" "under --user-from" "$(cat "$T/err")"
 
+# Compared by identity, not by spelling: doubled slashes, and a --writable
+# dir above --user-from on the same filesystem (the walk meets the host dir
+# and does not enter it).
+for spelling in "/$H/sub" "${H%/*}//host/sub" "$H//sub/"; do
+  in_ns "$STEPDOWN" --user-from "$H" -w "$spelling" -- true 2>"$T/err"
+  expect_eq "-w $spelling below --user-from: exit 0" 0 "$?"
+  expect_eq "  host files keep their owners" 0:0 "$(stat -c %u:%g "$H/sub/hostfile")"
+done
+for spelling in "/$H" "$H/" "${H%/*}//host"; do
+  in_ns "$STEPDOWN" --user-from "$spelling" -w "$H/sub" -- true 2>"$T/err"
+  expect_eq "--user-from $spelling, -w below it: exit 0" 0 "$?"
+  expect_eq "  host files keep their owners" 0:0 "$(stat -c %u:%g "$H/sub/hostfile")"
+done
+A=$T/above
+mkdir -p "$A/data"
+mount_state() { find "$A/data" -printf '%U:%G %m %p
+' | sort -k3; }
+mv "$H" "$A/data/host"; H=$A/data/host
+echo x > "$A/data/other"; chown -R 0:0 "$A"; chown -R 1234:1234 "$H"
+chown 0:0 "$H/pre-existing" "$H/sub/hostfile"; chown 4321:4321 "$H/sub/s"
+host_before=$(find "$H" -printf '%U:%G %m %p
+' | sort -k3)
+for spelling in "$A" "$A//data" "/$A/"; do
+  chown 0:0 "$A/data" "$A/data/other"
+  in_ns "$STEPDOWN" --user-from "$H" -w "$spelling" -- true 2>"$T/err"
+  expect_eq "-w $spelling above --user-from: exit 0" 0 "$?"
+  expect_eq "  every host file keeps owner and mode" "$host_before" \
+    "$(find "$H" -printf '%U:%G %m %p\n' | sort -k3)"
+  expect_eq "  the rest of the -w tree is the owner's" "1234:1234 1234:1234" \
+    "$(stat -c %u:%g "$A/data" "$A/data/other" | xargs)"
+  expect_match "  and says why" "user-from.s directory is below it" "$(cat "$T/err")"
+done
+
+# gid 0 is never taken from --user-from: a dir owned uid:0 (what
+# `sudo chown user dir` leaves) runs as the owner with its primary group
+# (an entry) or gid = uid (none), and says so.
+G0=$T/g0; mkdir -p "$G0"
+for owner in 1000 1234; do
+  chown "$owner:0" "$G0"; rm -f "$T/out/gid" "$T/out/groups"
+  in_ns "$STEPDOWN" --user-from "$G0" -- /bin/sh -c 'id -g > "$0/gid"; id -G > "$0/groups"' "$T/out" 2>"$T/err"
+  expect_eq "--user-from a $owner:0 dir: exit 0" 0 "$?"
+  expect_eq "  gid is $([ $owner = 1000 ] && echo "app's primary, 1000" || echo "the uid, 1234")" \
+    "$owner" "$(cat "$T/out/gid")"
+  case " $(cat "$T/out/groups") " in *" 0 "*) fail "  group 0 among the groups";; *) pass "  no group 0";; esac
+  expect_match "  says why" "has group root \(gid 0\); not taking gid 0" "$(cat "$T/err")"
+done
+
 # --user-from through a symlink is refused like a declared dir (125).
 ln -s "$H" "$T/hostlink"
 rm -f "$T/out/uid"
