@@ -117,6 +117,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: attacker MODE SECONDS ARGS...\n");
 		return 2;
 	}
+	sigset_t term;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_UNBLOCK, &term, NULL);
 	signal(SIGTERM, on_term);
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += atol(argv[2]);
