@@ -93,48 +93,159 @@ struct seen {
 	bool confine_writes, allow_write;
 };
 
-/* A directory stepdown acts on: absolute, without "." or "..". */
-static int check_plain_path(const char *path, const char *origin, char *err, size_t errlen)
+/* A copy of path in normal form, owned by cfg (config_free frees it): runs
+ * of '/' collapsed into one, no '/' at the end except for "/" itself. Every
+ * declared path is kept this way, so that "//usr", "/usr/" and "/usr" are
+ * one path to every comparison made on it. NULL when out of memory. */
+static char *own_normal_path(struct config *cfg, const char *path)
+{
+	char **grown = realloc(cfg->storage_paths, (cfg->n_storage_paths + 1) * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	cfg->storage_paths = grown;
+	char *copy = malloc(strlen(path) + 1);
+	if (!copy)
+		return NULL;
+	size_t n = 0;
+	for (const char *c = path; *c; c++)
+		if (*c != '/' || n == 0 || copy[n - 1] != '/')
+			copy[n++] = *c;
+	if (n > 1 && copy[n - 1] == '/')
+		n--;
+	copy[n] = '\0';
+	cfg->storage_paths[cfg->n_storage_paths++] = copy;
+	return copy;
+}
+
+static int check_absolute(const char *path, const char *origin, char *err, size_t errlen)
 {
 	if (path[0] != '/')
 		return errmsg_set(-EINVAL, err, errlen,
-				  "%s: '%s' is not an absolute path; give the full path, e.g. "
-				  "/models/cache",
-				  origin, path);
-	if (path_has_dot_component(path))
-		return errmsg_set(-EINVAL, err, errlen,
-				  "%s: '%s' has a '.' or '..' component; give the plain path",
+				  "%s: '%s' is not an absolute path; give the full path, from '/'",
 				  origin, path);
 	return 0;
 }
 
-static int add_path(char ***list, size_t *n, char *path, const char *origin, char *err,
-		    size_t errlen)
+/* An absolute path, in normal form in *out. With plain, "." and ".."
+ * components are refused too (a directory stepdown acts on). */
+static int declared_path(struct config *cfg, const char *path, bool plain, const char *origin,
+			 char **out, char *err, size_t errlen)
 {
-	int r = check_plain_path(path, origin, err, errlen);
+	int r = check_absolute(path, origin, err, errlen);
+	if (r < 0)
+		return r;
+	if (plain && path_has_dot_component(path))
+		return errmsg_set(-EINVAL, err, errlen,
+				  "%s: '%s' has a '.' or '..' component; give the plain path",
+				  origin, path);
+	if (!(*out = own_normal_path(cfg, path)))
+		return errmsg_set(-ENOMEM, err, errlen, "%s: out of memory", origin);
+	return 0;
+}
+
+/* --writable gives the whole tree of a directory to the user: the system's
+ * own directories are refused, compared on the normal form.
+ *
+ * Exact paths: / itself, the top-level directories of the Filesystem
+ * Hierarchy Standard (and of Debian's multiarch and merged-/usr layouts),
+ * and the well-known system directories below /usr, /var and /run. Each is
+ * shared by the system and every package; a directory of the workload's
+ * own below one of them (/var/lib/app, /usr/local/share/app, /home/app,
+ * /tmp/x) is fine. */
+static const char *const system_dirs[] = {
+	"/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32",
+	"/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp",
+	"/usr", "/var",
+	"/usr/bin", "/usr/include", "/usr/lib", "/usr/lib32", "/usr/lib64", "/usr/libexec",
+	"/usr/libx32", "/usr/local", "/usr/local/bin", "/usr/local/etc", "/usr/local/include",
+	"/usr/local/lib", "/usr/local/sbin", "/usr/local/share", "/usr/sbin", "/usr/share",
+	"/usr/src",
+	"/var/backups", "/var/cache", "/var/lib", "/var/local", "/var/lock", "/var/log",
+	"/var/mail", "/var/opt", "/var/run", "/var/spool", "/var/tmp",
+	"/run/lock", "/run/shm", "/run/user", "/dev/shm", "/dev/mqueue",
+};
+
+/* Whole subtrees: nothing below these may be declared, for the reason
+ * given. /dev is a device filesystem, except below /dev/shm: a tmpfs that
+ * anyone may already create in, like /tmp, so a directory of the
+ * workload's own there (/dev/shm/app) is allowed. */
+static const struct {
+	const char *dir;
+	const char *what;
+} system_trees[] = {
+	{ "/proc", "the kernel's process filesystem" },
+	{ "/sys", "the kernel's sysfs" },
+	{ "/dev", "device nodes (only a directory below /dev/shm is allowed there)" },
+	{ "/etc", "the system's configuration, which root reads (docker exec, PAM, the "
+		  "dynamic loader)" },
+	{ "/root", "root's home, which root's shells read" },
+	{ "/boot", "the kernels and the boot loader" },
+};
+
+#define WRITABLE_INSTEAD "give a directory of the workload's own, such as /var/lib/app or /models/cache"
+
+static int check_writable_dir(const char *norm, const char *given, const char *origin,
+			      char *err, size_t errlen)
+{
+	if (strcmp(norm, "/") == 0)
+		return errmsg_set(-EINVAL, err, errlen,
+				  "%s: '%s' is the whole filesystem: every file in the container "
+				  "would be given to the workload's user; " WRITABLE_INSTEAD,
+				  origin, given);
+	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(system_dirs[0]); i++)
+		if (strcmp(norm, system_dirs[i]) == 0)
+			return errmsg_set(-EINVAL, err, errlen,
+					  "%s: '%s' is a system directory: its whole tree would be "
+					  "given to the workload's user; " WRITABLE_INSTEAD,
+					  origin, given);
+	if (strncmp(norm, "/dev/shm/", 9) == 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(system_trees) / sizeof(system_trees[0]); i++) {
+		size_t n = strlen(system_trees[i].dir);
+		if (strncmp(norm, system_trees[i].dir, n) == 0 && norm[n] == '/')
+			return errmsg_set(-EINVAL, err, errlen,
+					  "%s: '%s' is below %s, %s; " WRITABLE_INSTEAD, origin,
+					  given, system_trees[i].dir, system_trees[i].what);
+	}
+	return 0;
+}
+
+static int add_path(struct config *cfg, char ***list, size_t *n, const char *path,
+		    const char *origin, char **norm, char *err, size_t errlen)
+{
+	int r = declared_path(cfg, path, true, origin, norm, err, errlen);
 	if (r < 0)
 		return r;
 	char **grown = realloc(*list, (*n + 1) * sizeof(*grown));
 	if (!grown)
-		return -ENOMEM;
+		return errmsg_set(-ENOMEM, err, errlen, "%s: out of memory", origin);
 	*list = grown;
-	(*list)[(*n)++] = path;
+	(*list)[(*n)++] = *norm;
 	return 0;
 }
 
 static int add_writable(struct config *cfg, char *path, const char *origin, char *err,
 			size_t errlen)
 {
-	return add_path(&cfg->writable, &cfg->n_writable, path, origin, err, errlen);
+	char *norm;
+	int r = add_path(cfg, &cfg->writable, &cfg->n_writable, path, origin, &norm, err, errlen);
+	if (r < 0)
+		return r;
+	return check_writable_dir(norm, path, origin, err, errlen);
 }
 
 static int add_allow_write(struct config *cfg, char *path, const char *origin, char *err,
 			   size_t errlen)
 {
-	if (path[0] == '/' && path[strspn(path, "/")] == '\0')
+	char *norm;
+	int r = add_path(cfg, &cfg->allow_write, &cfg->n_allow_write, path, origin, &norm, err,
+			 errlen);
+	if (r < 0)
+		return r;
+	if (strcmp(norm, "/") == 0)
 		return errmsg_set(-EINVAL, err, errlen, "%s: '/' would allow writing everywhere",
 				  origin);
-	return add_path(&cfg->allow_write, &cfg->n_allow_write, path, origin, err, errlen);
+	return 0;
 }
 
 /* A ':'-separated list of paths from variable name, copied into *storage. */
@@ -183,13 +294,6 @@ static int set_confine(struct config *cfg, const char *arg, bool from_env, char 
 	return 0;
 }
 
-static int check_absolute(const char *path, const char *origin, char *err, size_t errlen)
-{
-	if (path[0] != '/')
-		return errmsg_set(-EINVAL, err, errlen, "%s: '%s' is not an absolute path", origin, path);
-	return 0;
-}
-
 static int set_rewrite(struct config *cfg, const char *spec, const char *origin, char *err,
 		       size_t errlen)
 {
@@ -205,6 +309,77 @@ static int set_rewrite(struct config *cfg, const char *spec, const char *origin,
 	return 0;
 }
 
+/* Capabilities --keep-cap refuses, each with why. Kept, a capability stays
+ * in every set of the workload and of PID 1 (ambient, so it survives exec),
+ * for as long as they run: the ones here give root back, directly or in a
+ * step or two, or control over the kernel, the files of others or the
+ * container's confinement. There is no option to keep them anyway: a
+ * workload that needs one of these needs root, not stepdown.
+ *
+ * Kept on purpose (none regains root): NET_BIND_SERVICE, NET_RAW,
+ * NET_ADMIN and NET_BROADCAST act on the network namespace only; SYS_NICE,
+ * SYS_RESOURCE, IPC_LOCK, LEASE, WAKE_ALARM and BLOCK_SUSPEND on
+ * scheduling, limits and memory; KILL signals processes, and after the drop
+ * every process in the container is the workload's user; SYS_CHROOT and
+ * LINUX_IMMUTABLE work on files the user can already reach (no_new_privs
+ * makes a setuid binary in a chroot grant nothing); SYS_TIME, SYS_PACCT,
+ * SYS_TTY_CONFIG, AUDIT_WRITE, AUDIT_READ and SYSLOG set the clock, keep
+ * accounts, add audit or log records and read them; CHECKPOINT_RESTORE
+ * acts on processes the user may already trace. Any capability newer than
+ * those (above CHECKPOINT_RESTORE, 40) is refused: stepdown does not know
+ * what it grants. */
+static const struct {
+	int cap;
+	const char *name;
+	const char *why;
+} refused_caps[] = {
+	{ CAP_CHOWN, "CHOWN", "it gives any file to the workload (chown /etc/passwd, then edit it)" },
+	{ CAP_DAC_OVERRIDE, "DAC_OVERRIDE",
+	  "it writes and reads any file whatever its mode (/etc/passwd, /etc/shadow, root's "
+	  "binaries)" },
+	{ CAP_DAC_READ_SEARCH, "DAC_READ_SEARCH",
+	  "it reads any file (/etc/shadow, keys) and opens files by handle, the way out of a "
+	  "container" },
+	{ CAP_FOWNER, "FOWNER",
+	  "it changes the mode of any file (chmod 0666 /etc/passwd, setuid bits)" },
+	{ CAP_FSETID, "FSETID",
+	  "it keeps setuid and setgid bits the kernel would clear, the last step in making a "
+	  "setuid-root file" },
+	{ CAP_SETGID, "SETGID", "it switches to any group, root's included" },
+	{ CAP_SETUID, "SETUID", "it switches back to uid 0" },
+	{ CAP_SETPCAP, "SETPCAP",
+	  "it changes capability sets and securebits, which the drop and its check rely on" },
+	{ CAP_IPC_OWNER, "IPC_OWNER",
+	  "it reads and writes the System V shared memory and queues of any user, root's included" },
+	{ CAP_SYS_MODULE, "SYS_MODULE", "it loads kernel modules: code in the kernel" },
+	{ CAP_SYS_RAWIO, "SYS_RAWIO",
+	  "it reaches memory, I/O ports and disks directly (/dev/mem, raw SCSI, iopl)" },
+	{ CAP_SYS_PTRACE, "SYS_PTRACE",
+	  "it traces and writes into any process, root's as they enter with docker exec" },
+	{ CAP_SYS_ADMIN, "SYS_ADMIN",
+	  "it gives root back (mount a file over /etc/passwd, namespaces, BPF, quotas and much "
+	  "more)" },
+	{ CAP_SYS_BOOT, "SYS_BOOT", "it loads and boots another kernel (kexec_load) and reboots" },
+	{ CAP_MKNOD, "MKNOD",
+	  "it creates device nodes, such as one for the host's disk, to read and write it raw" },
+	{ CAP_AUDIT_CONTROL, "AUDIT_CONTROL",
+	  "it turns off or rewrites the host's audit rules, which no namespace confines" },
+	{ CAP_SETFCAP, "SETFCAP",
+	  "it gives files capabilities, for whoever runs them without no_new_privs, and maps "
+	  "root into new user namespaces" },
+	{ CAP_MAC_OVERRIDE, "MAC_OVERRIDE",
+	  "it bypasses the mandatory access control (AppArmor, SELinux, Smack) that confines the "
+	  "container" },
+	{ CAP_MAC_ADMIN, "MAC_ADMIN",
+	  "it changes the mandatory access control policy that confines the container" },
+	{ CAP_PERFMON, "PERFMON",
+	  "its system-wide tracing reads kernel memory and the data of other processes" },
+	{ CAP_BPF, "BPF",
+	  "it loads privileged BPF programs: the kernel's verifier is then the only barrier" },
+};
+
+#define LAST_REVIEWED_CAP CAP_CHECKPOINT_RESTORE
+
 static int set_keep_caps(struct config *cfg, const char *list, const char *origin, char *err,
 			 size_t errlen)
 {
@@ -212,13 +387,20 @@ static int set_keep_caps(struct config *cfg, const char *list, const char *origi
 	if (parse_cap_list(list, &mask) < 0)
 		return errmsg_set(-EINVAL, err, errlen,
 			    "%s: '%s' is not a comma-separated list of capability names "
-			    "(e.g. NET_BIND_SERVICE,CHOWN)",
+			    "(e.g. NET_BIND_SERVICE,NET_RAW)",
 			    origin, list);
-	if (mask & ((UINT64_C(1) << CAP_SETUID) | (UINT64_C(1) << CAP_SETGID)))
+	for (size_t i = 0; i < sizeof(refused_caps) / sizeof(refused_caps[0]); i++)
+		if (mask & (UINT64_C(1) << refused_caps[i].cap))
+			return errmsg_set(-EINVAL, err, errlen,
+					  "%s: %s refused: %s; stepdown keeps only capabilities "
+					  "that cannot regain root: remove it",
+					  origin, refused_caps[i].name, refused_caps[i].why);
+	if (mask >> (LAST_REVIEWED_CAP + 1))
 		return errmsg_set(-EINVAL, err, errlen,
-			    "%s: keeping SETUID or SETGID would let the workload become root again; "
-			    "refused",
-			    origin);
+				  "%s: '%s' refused: it holds a capability newer than "
+				  "CHECKPOINT_RESTORE, and stepdown keeps only capabilities that "
+				  "cannot regain root, known not to",
+				  origin, list);
 	cfg->keep_caps |= mask;
 	return 0;
 }
@@ -279,15 +461,16 @@ static int apply_environment(struct config *cfg, const struct seen *seen, char *
 
 	if (!seen->user && (v = env_value(envp, "STEPDOWN_USER")))
 		cfg->user = v;
+	char *norm;
 	if (!seen->user_from && (v = env_value(envp, "STEPDOWN_USER_FROM"))) {
-		if ((r = check_plain_path(v, "STEPDOWN_USER_FROM", err, errlen)) < 0)
+		if ((r = declared_path(cfg, v, true, "STEPDOWN_USER_FROM", &norm, err, errlen)) < 0)
 			return r;
-		cfg->user_from = v;
+		cfg->user_from = norm;
 	}
 	if (!seen->home && (v = env_value(envp, "STEPDOWN_HOME"))) {
-		if ((r = check_absolute(v, "STEPDOWN_HOME", err, errlen)) < 0)
+		if ((r = declared_path(cfg, v, false, "STEPDOWN_HOME", &norm, err, errlen)) < 0)
 			return r;
-		cfg->home = v;
+		cfg->home = norm;
 	}
 	if (!seen->writable && (v = env_value(envp, "STEPDOWN_WRITABLE")) &&
 	    (r = add_env_paths(cfg, "STEPDOWN_WRITABLE", v, &cfg->storage_writable_env,
@@ -359,6 +542,7 @@ static int parse_options(struct config *cfg, struct seen *seen, int argc, char *
 			 char *err, size_t errlen)
 {
 	int r, c;
+	char *norm;
 
 	opterr = 0;
 	optind = 0; /* full re-initialisation of glibc's getopt */
@@ -372,9 +556,10 @@ static int parse_options(struct config *cfg, struct seen *seen, int argc, char *
 			seen->user = true;
 			break;
 		case OPT_USER_FROM:
-			if ((r = check_plain_path(optarg, "--user-from", err, errlen)) < 0)
+			if ((r = declared_path(cfg, optarg, true, "--user-from", &norm, err,
+					       errlen)) < 0)
 				return r;
-			cfg->user_from = optarg;
+			cfg->user_from = norm;
 			seen->user_from = true;
 			break;
 		case 'w':
@@ -388,9 +573,9 @@ static int parse_options(struct config *cfg, struct seen *seen, int argc, char *
 			seen->keep_caps = true;
 			break;
 		case OPT_HOME:
-			if ((r = check_absolute(optarg, "--home", err, errlen)) < 0)
+			if ((r = declared_path(cfg, optarg, false, "--home", &norm, err, errlen)) < 0)
 				return r;
-			cfg->home = optarg;
+			cfg->home = norm;
 			seen->home = true;
 			break;
 		case OPT_UMASK:
@@ -498,6 +683,13 @@ int config_parse(struct config *cfg, int argc, char *const argv[], char *const e
 
 void config_free(struct config *cfg)
 {
+	for (size_t i = 0; i < cfg->n_storage_paths; i++)
+		free(cfg->storage_paths[i]);
+	free(cfg->storage_paths);
+	cfg->storage_paths = NULL;
+	cfg->n_storage_paths = 0;
+	cfg->user_from = NULL;
+	cfg->home = NULL;
 	free(cfg->writable);
 	free(cfg->storage_writable_env);
 	free(cfg->allow_write);

@@ -320,9 +320,25 @@ int ident_resolve_buf(const char *spec, const char *passwd, size_t passwd_len,
 	return r;
 }
 
-int ident_read_file(const char *path, size_t max, char **buf, size_t *len)
+/* What a file that is not regular is, for the message. */
+static const char *file_kind(mode_t mode)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	return S_ISFIFO(mode)  ? "a FIFO"
+	       : S_ISDIR(mode) ? "a directory"
+	       : S_ISCHR(mode) ? "a character device"
+	       : S_ISBLK(mode) ? "a block device"
+	       : S_ISSOCK(mode) ? "a socket"
+				: "not a file";
+}
+
+/* ident_read_file, and the file's mode in *mode when it is not regular.
+ * Opened without blocking, so that a FIFO (no writer: open() would wait for
+ * ever) or a device cannot stop PID 1; anything but a regular file is
+ * refused before a byte is read. */
+static int read_regular(const char *path, size_t max, char **buf, size_t *len, mode_t *mode)
+{
+	*buf = NULL;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
 	struct stat st;
@@ -332,8 +348,16 @@ int ident_read_file(const char *path, size_t max, char **buf, size_t *len)
 		return -e;
 	}
 	if (!S_ISREG(st.st_mode)) {
+		*mode = st.st_mode;
 		close(fd);
 		return -EINVAL;
+	}
+	/* Linux ignores O_NONBLOCK on regular files; cleared all the same, so
+	 * that no filesystem can answer a read with EAGAIN. */
+	if (fcntl(fd, F_SETFL, 0) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
 	}
 	size_t cap = (size_t)st.st_size < max ? (size_t)st.st_size + 1 : max + 1;
 	char *b = malloc(cap + 1);
@@ -379,14 +403,31 @@ int ident_read_file(const char *path, size_t max, char **buf, size_t *len)
 	return 0;
 }
 
+int ident_read_file(const char *path, size_t max, char **buf, size_t *len)
+{
+	mode_t mode;
+	return read_regular(path, max, buf, len, &mode);
+}
+
 static int read_db(const char *path, char **buf, size_t *len, char *err, size_t errlen)
 {
-	int r = ident_read_file(path, IDENT_MAX_FILE, buf, len);
+	mode_t mode = 0;
+	int r = read_regular(path, IDENT_MAX_FILE, buf, len, &mode);
 	if (r == -ENOENT) {
 		*buf = NULL;
 		*len = 0;
 		return 0;
 	}
+	if (r == -EINVAL && mode)
+		return errmsg_set(r, err, errlen,
+				  "'%s' is not a regular file (%s); the user database must be a "
+				  "regular file: put one there, or none (a missing file counts as "
+				  "empty)",
+				  path, file_kind(mode));
+	if (r == -EFBIG)
+		return errmsg_set(r, err, errlen,
+				  "'%s' is larger than %u MiB: not a user database stepdown reads",
+				  path, IDENT_MAX_FILE >> 20);
 	if (r < 0)
 		return errmsg_set(r, err, errlen, "cannot read '%s': %s", path, strerror(-r));
 	return 0;

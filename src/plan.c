@@ -1,4 +1,5 @@
-/* --dry-run: the resolved plan, on stdout, for a person to read. */
+/* --dry-run: the resolved plan, on stdout, for a person to read. Every path,
+ * name and command word is printed through put(), escaped as in the log. */
 #include "stepdown/plan.h"
 
 #include <limits.h>
@@ -8,8 +9,23 @@
 #include <unistd.h>
 
 #include "stepdown/env.h"
+#include "stepdown/log.h"
 #include "stepdown/path.h"
 #include "stepdown/priv.h"
+
+/* s with its control bytes escaped (log_escape), in pieces of any length. */
+static void put(FILE *out, const char *s)
+{
+	char buf[256];
+	size_t left = strlen(s);
+	while (left > 0) {
+		size_t written;
+		size_t used = log_escape(buf, sizeof(buf), s, left, &written);
+		fwrite(buf, 1, written, out);
+		s += used;
+		left -= used;
+	}
+}
 
 /* Where the exec would find cmd: writes the path into out, or returns false. */
 static bool find_command(const char *cmd, char *const envp[], char *out, size_t len)
@@ -74,13 +90,14 @@ static void print_confine(FILE *out, const struct plan *p)
 	for (size_t i = 0; i < c->n_rules; i++) {
 		const struct confine_rule *r = &c->rules[i];
 		if (r->missing) {
-			if (r->origin == CONFINE_FROM_WRITABLE && p->switch_identity)
-				fprintf(out, "  may write: %s (--writable, would be created): every "
-					     "write right\n",
-					r->path);
+			bool created = r->origin == CONFINE_FROM_WRITABLE && p->switch_identity;
+			fputs(created ? "  may write: " : "  no rule:   ", out);
+			put(out, r->path);
+			if (created)
+				fputs(" (--writable, would be created): every write right\n", out);
 			else
-				fprintf(out, "  no rule:   %s (%s): %s\n", r->path,
-					origin_name(r->origin), strerror(r->open_errno));
+				fprintf(out, " (%s): %s\n", origin_name(r->origin),
+					strerror(r->open_errno));
 			continue;
 		}
 		bool moved = r->resolved && strcmp(r->resolved, r->path) != 0;
@@ -88,17 +105,25 @@ static void print_confine(FILE *out, const struct plan *p)
 			snprintf(rights, sizeof(rights), "every write right");
 		else
 			confine_format_rights(r->access, rights, sizeof(rights));
-		fprintf(out, "  may write: %s%s%s (%s%s): %s%s\n", r->path, moved ? " -> " : "",
-			moved ? r->resolved : "", origin_name(r->origin),
-			r->is_dir ? "" : ", a file", rights,
+		fputs("  may write: ", out);
+		put(out, r->path);
+		if (moved) {
+			fputs(" -> ", out);
+			put(out, r->resolved);
+		}
+		fprintf(out, " (%s%s): %s%s\n", origin_name(r->origin), r->is_dir ? "" : ", a file",
+			rights,
 			r->is_dir && r->files_only ? " (existing files only: nothing created, "
 						     "removed or renamed)"
 						   : "");
 	}
-	if (!confine_covers(c, p->home))
-		fprintf(out, "  confine:   HOME %s is not under a writable rule: %s\n", p->home,
+	if (!confine_covers(c, p->home)) {
+		fputs("  confine:   HOME ", out);
+		put(out, p->home);
+		fprintf(out, " is not under a writable rule: %s\n",
 			cfg->home ? "used as given, but the workload cannot write it"
 				  : "the workload gets HOME=/tmp");
+	}
 }
 
 void plan_print(FILE *out, const struct plan *p)
@@ -118,13 +143,17 @@ void plan_print(FILE *out, const struct plan *p)
 	else
 		fprintf(out, "  switch:    none: started as uid %u (not root), identity kept\n",
 			(unsigned)id->uid);
-	fprintf(out, "  user:      %s uid=%u gid=%u%s\n", id->name, (unsigned)id->uid,
-		(unsigned)id->gid, id->has_entry ? "" : " (no passwd entry)");
+	fputs("  user:      ", out);
+	put(out, id->name);
+	fprintf(out, " uid=%u gid=%u%s\n", (unsigned)id->uid, (unsigned)id->gid,
+		id->has_entry ? "" : " (no passwd entry)");
 	fprintf(out, "  groups:    ");
 	for (size_t i = 0; i < id->n_groups; i++)
 		fprintf(out, "%s%u", i ? "," : "", (unsigned)id->groups[i]);
 	fprintf(out, "%s\n", id->n_groups ? "" : "none");
-	fprintf(out, "  HOME:      %s\n", p->home);
+	fputs("  HOME:      ", out);
+	put(out, p->home);
+	fputc('\n', out);
 	if (cfg->has_umask)
 		fprintf(out, "  umask:     %04o\n", (unsigned)cfg->umask);
 	else
@@ -138,42 +167,45 @@ void plan_print(FILE *out, const struct plan *p)
 		cfg->grace);
 	for (size_t i = 0; i < cfg->n_writable; i++) {
 		const struct plan_dir *d = p->dirs ? &p->dirs[i] : NULL;
+		fputs("  writable:  ", out);
+		put(out, d ? d->path : cfg->writable[i]);
 		if (!d)
-			fprintf(out, "  writable:  %s (started as non-root: checked for writing only)\n",
-				cfg->writable[i]);
+			fputs(" (started as non-root: checked for writing only)\n", out);
 		else if (d->skipped)
-			fprintf(out, "  writable:  %s (under --user-from: not re-owned)\n", d->path);
+			fputs(" (under --user-from: not re-owned)\n", out);
 		else if (d->missing)
-			fprintf(out, "  writable:  %s (missing: would be created, owned by %u:%u)\n",
-				d->path, (unsigned)id->uid, (unsigned)id->gid);
+			fprintf(out, " (missing: would be created, owned by %u:%u)\n",
+				(unsigned)id->uid, (unsigned)id->gid);
 		else if (d->st.read_only)
-			fprintf(out, "  writable:  %s (read-only filesystem: left as it is)\n", d->path);
+			fputs(" (read-only filesystem: left as it is)\n", out);
 		else
 			fprintf(out,
-				"  writable:  %s: %llu entries, %llu would change, %llu already owned, "
+				": %llu entries, %llu would change, %llu already owned, "
 				"%llu hard-linked left alone, %llu mounts not entered%s\n",
-				d->path, (unsigned long long)d->st.seen,
-				(unsigned long long)d->st.changed, (unsigned long long)d->st.owned,
-				(unsigned long long)d->st.hardlinks, (unsigned long long)d->st.mounts,
+				(unsigned long long)d->st.seen, (unsigned long long)d->st.changed,
+				(unsigned long long)d->st.owned, (unsigned long long)d->st.hardlinks,
+				(unsigned long long)d->st.mounts,
 				d->rc < 0 ? " (some entries could not be read)" : "");
 	}
 	fprintf(out, "  walk jobs: %u\n", cfg->jobs ? cfg->jobs : walk_default_jobs());
-	if (cfg->user_from)
-		fprintf(out, "  user-from: %s (the identity above is its owner's, or --user's "
-			     "when root owns it)\n",
-			cfg->user_from);
+	if (cfg->user_from) {
+		fputs("  user-from: ", out);
+		put(out, cfg->user_from);
+		fputs(" (the identity above is its owner's, or --user's when root owns it)\n", out);
+	}
 	if (p->confine)
 		print_confine(out, p);
 	else
 		fprintf(out, "  confine:   no: the workload may write wherever its user may "
 			     "(see --confine-writes)\n");
-	fprintf(out, "  command:  ");
-	for (size_t i = 0; cfg->command[i]; i++)
-		fprintf(out, " %s", cfg->command[i]);
+	fputs("  command:  ", out);
+	for (size_t i = 0; cfg->command[i]; i++) {
+		fputc(' ', out);
+		put(out, cfg->command[i]);
+	}
 	char where[PATH_MAX];
-	if (find_command(cfg->command[0], p->envp, where, sizeof(where)))
-		fprintf(out, "\n  found:     %s\n", where);
-	else
-		fprintf(out, "\n  found:     no: '%s' is not an executable on PATH (exit 127)\n",
-			cfg->command[0]);
+	bool found = find_command(cfg->command[0], p->envp, where, sizeof(where));
+	fputs(found ? "\n  found:     " : "\n  found:     no: '", out);
+	put(out, found ? where : cfg->command[0]);
+	fputs(found ? "\n" : "' is not an executable on PATH (exit 127)\n", out);
 }

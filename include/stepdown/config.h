@@ -22,6 +22,9 @@ struct config {
 	const char *user;      /* USER[:GROUP] or NULL */
 	const char *user_from; /* absolute path or NULL */
 	char **writable;       /* absolute paths, n_writable of them */
+	/* Declared paths (user_from, writable, home, allow_write) are held in
+	 * normal form, in storage_paths: one '/' between components, none at
+	 * the end except for "/" itself. */
 	size_t n_writable;
 	uint64_t keep_caps;    /* bit n = capability n */
 	const char *home;      /* NULL: from the passwd entry */
@@ -42,6 +45,8 @@ struct config {
 	/* owned storage */
 	char *storage_writable_env;
 	char *storage_allow_write_env;
+	char **storage_paths;  /* the normal forms of the declared paths */
+	size_t n_storage_paths;
 };
 
 #define CONFIG_DEFAULT_GRACE 5

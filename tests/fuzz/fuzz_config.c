@@ -64,6 +64,19 @@ static bool absolute(const char *p)
 	return p && p[0] == '/';
 }
 
+/* config.h: declared paths are kept in normal form, no "//", no '/' at the
+ * end except for "/" itself. */
+static bool normal(const char *p)
+{
+	size_t n = strlen(p);
+	return !strstr(p, "//") && (n == 1 || p[n - 1] != '/');
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 static void check_config(const struct config *cfg, const struct vec *argv)
 {
 	FUZZ_CHECK(cfg->action == CONFIG_RUN || cfg->action == CONFIG_HELP ||
@@ -82,11 +95,18 @@ static void check_config(const struct config *cfg, const struct vec *argv)
 
 	FUZZ_CHECK(cfg->n_writable == 0 || cfg->writable != NULL, "n_writable %zu, writable NULL",
 		   cfg->n_writable);
-	for (size_t i = 0; i < cfg->n_writable; i++)
+	for (size_t i = 0; i < cfg->n_writable; i++) {
 		FUZZ_CHECK(absolute(cfg->writable[i]), "writable[%zu] \"%s\" is not absolute", i,
 			   cfg->writable[i] ? cfg->writable[i] : "(null)");
-	FUZZ_CHECK(!cfg->user_from || absolute(cfg->user_from), "user_from \"%s\" not absolute",
-		   cfg->user_from);
+		FUZZ_CHECK(normal(cfg->writable[i]) && strcmp(cfg->writable[i], "/") != 0 &&
+				   strcmp(cfg->writable[i], "/usr") != 0 &&
+				   strcmp(cfg->writable[i], "/etc") != 0 &&
+				   strncmp(cfg->writable[i], "/proc/", 6) != 0,
+			   "writable[%zu] \"%s\" is not normal or is a system directory", i,
+			   cfg->writable[i]);
+	}
+	FUZZ_CHECK(!cfg->user_from || (absolute(cfg->user_from) && normal(cfg->user_from)),
+		   "user_from \"%s\" not absolute and normal", cfg->user_from);
 	/* stepdown(1): --allow-write paths are absolute, not "/", and only
 	 * with --confine-writes. */
 	FUZZ_CHECK(cfg->confine_writes == CONFINE_OFF || cfg->confine_writes == CONFINE_REQUIRED ||
@@ -99,13 +119,23 @@ static void check_config(const struct config *cfg, const struct vec *argv)
 				   cfg->allow_write[i][strspn(cfg->allow_write[i], "/")] != '\0',
 			   "allow_write[%zu] \"%s\" is not an absolute path other than /", i,
 			   cfg->allow_write[i] ? cfg->allow_write[i] : "(null)");
-	FUZZ_CHECK(!cfg->home || absolute(cfg->home), "home \"%s\" not absolute", cfg->home);
+	for (size_t i = 0; i < cfg->n_allow_write; i++)
+		FUZZ_CHECK(normal(cfg->allow_write[i]), "allow_write[%zu] \"%s\" is not normal", i,
+			   cfg->allow_write[i]);
+	FUZZ_CHECK(!cfg->home || (absolute(cfg->home) && normal(cfg->home)),
+		   "home \"%s\" not absolute and normal", cfg->home);
 	FUZZ_CHECK(!cfg->has_umask || cfg->umask <= 0777, "umask %#o", (unsigned)cfg->umask);
 	FUZZ_CHECK(cfg->grace <= 86400, "grace %u", cfg->grace);
 
-	/* stepdown(1): SETUID and SETGID are never kept. */
-	FUZZ_CHECK(!(cfg->keep_caps & (UINT64_C(1) << CAP_SETUID)), "keeps CAP_SETUID");
-	FUZZ_CHECK(!(cfg->keep_caps & (UINT64_C(1) << CAP_SETGID)), "keeps CAP_SETGID");
+	/* stepdown(1): capabilities that regain root are never kept (a sample
+	 * of the refused list), nor any newer than CHECKPOINT_RESTORE. */
+	static const int refused[] = { CAP_SETUID,    CAP_SETGID,     CAP_SYS_ADMIN,
+				       CAP_DAC_OVERRIDE, CAP_CHOWN,   CAP_FOWNER,
+				       CAP_SYS_PTRACE, CAP_SYS_MODULE, CAP_SETFCAP };
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		FUZZ_CHECK(!(cfg->keep_caps & (UINT64_C(1) << refused[i])), "keeps capability %d",
+			   refused[i]);
+	FUZZ_CHECK(!(cfg->keep_caps >> (CAP_CHECKPOINT_RESTORE + 1)), "keeps a capability above 40");
 
 	for (int sig = 0; sig < PARSE_SIG_TABLE; sig++)
 		FUZZ_CHECK(cfg->rewrite[sig] >= 0 && cfg->rewrite[sig] <= PARSE_SIG_MAX,
@@ -146,9 +176,10 @@ static void check_same(const struct config *a, int ra, const char *ea, const str
 		FUZZ_CHECK(strcmp(ea, eb) == 0, "second parse: \"%s\", first: \"%s\"", eb, ea);
 		return;
 	}
-	FUZZ_CHECK(a->action == b->action && a->user == b->user && a->user_from == b->user_from &&
+	FUZZ_CHECK(a->action == b->action && a->user == b->user &&
+			   same_str(a->user_from, b->user_from) &&
 			   a->n_writable == b->n_writable && a->keep_caps == b->keep_caps &&
-			   a->home == b->home && a->has_umask == b->has_umask &&
+			   same_str(a->home, b->home) && a->has_umask == b->has_umask &&
 			   a->umask == b->umask && a->signal_group == b->signal_group &&
 			   a->grace == b->grace && a->exec_mode == b->exec_mode &&
 			   a->dry_run == b->dry_run && a->verbosity == b->verbosity &&

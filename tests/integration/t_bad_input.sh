@@ -13,6 +13,10 @@ in_ns_t() { timeout 20 bash -c "$(declare -f in_ns); T='$T'; in_ns \"\$@\"" _ "$
 
 # label | environment (VAR=VALUE ..., or -) | arguments, where @CMD stands
 # for "-- touch MARKER" | ERE that the "stepdown: error:" line must match
+#
+# The --writable rows for system directories add --dry-run: config refuses
+# them the same way before anything else, and should that ever regress, a
+# dry run only counts this machine's /usr instead of giving it to uid 1000.
 cases=(
   "unknown option|-|-u app --frobnicate @CMD|--frobnicate"
   "missing command|-|-u app|command"
@@ -34,8 +38,27 @@ cases=(
   "--rewrite TERM|-|-u app --rewrite TERM @CMD|--rewrite.*'TERM'"
   "--keep-cap NOPE|-|-u app --keep-cap NOPE @CMD|NOPE"
   "--keep-cap SETUID|-|-u app --keep-cap SETUID @CMD|SETUID"
+  "--keep-cap SYS_ADMIN|-|-u app --keep-cap SYS_ADMIN @CMD|--keep-cap: SYS_ADMIN refused: .*cannot regain root"
+  "--keep-cap CHOWN|-|-u app --keep-cap CHOWN @CMD|--keep-cap: CHOWN refused: .*/etc/passwd"
+  "--keep-cap NET_RAW,cap_dac_override|-|-u app --keep-cap NET_RAW,cap_dac_override @CMD|--keep-cap: DAC_OVERRIDE refused"
+  "--keep-cap SYS_PTRACE|-|-u app --keep-cap SYS_PTRACE @CMD|--keep-cap: SYS_PTRACE refused"
+  "--keep-cap SETFCAP|-|-u app --keep-cap SETFCAP @CMD|--keep-cap: SETFCAP refused"
+  "STEPDOWN_KEEP_CAPS=SYS_MODULE|STEPDOWN_KEEP_CAPS=SYS_MODULE|-u app @CMD|STEPDOWN_KEEP_CAPS: SYS_MODULE refused"
+  "STEPDOWN_KEEP_CAPS=NET_BIND_SERVICE,BPF|STEPDOWN_KEEP_CAPS=NET_BIND_SERVICE,BPF|-u app @CMD|STEPDOWN_KEEP_CAPS: BPF refused"
   "-v -q together|-|-u app -v -q @CMD|(-v|verbose).*(-q|quiet)|(-q|quiet).*(-v|verbose)"
   "--writable relative/path|-|-u app --writable relative/path @CMD|relative/path"
+  "--writable /|-|--dry-run -u app --writable / @CMD|--writable: '/' is the whole filesystem.*/var/lib/app"
+  "--writable //|-|--dry-run -u app -w // @CMD|--writable: '//' is the whole filesystem"
+  "--writable /usr|-|--dry-run -u app -w /usr @CMD|--writable: '/usr' is a system directory.*/var/lib/app"
+  "--writable //usr/|-|--dry-run -u app -w //usr/ @CMD|--writable: '//usr/' is a system directory"
+  "--writable /etc|-|--dry-run -u app -w /etc @CMD|--writable: '/etc' is a system directory"
+  "--writable /var//lib|-|--dry-run -u app -w /var//lib @CMD|--writable: '/var//lib' is a system directory"
+  "--writable /etc/ssl|-|--dry-run -u app -w /etc/ssl @CMD|--writable: '/etc/ssl' is below /etc"
+  "--writable /proc/sys|-|--dry-run -u app -w /proc/sys @CMD|--writable: '/proc/sys' is below /proc"
+  "--writable /sys/fs/cgroup|-|--dry-run -u app -w /sys/fs/cgroup @CMD|--writable: '/sys/fs/cgroup' is below /sys"
+  "--writable after a good one|-|--dry-run -u app -w $T/ok -w /usr/local @CMD|--writable: '/usr/local' is a system directory"
+  "STEPDOWN_WRITABLE=/srv/data:/usr|STEPDOWN_WRITABLE=/srv/data:/usr|--dry-run -u app @CMD|STEPDOWN_WRITABLE: '/usr' is a system directory"
+  "STEPDOWN_WRITABLE=/|STEPDOWN_WRITABLE=/|--dry-run -u app @CMD|STEPDOWN_WRITABLE: '/' is the whole filesystem"
   "--home relative|-|-u app --home relative @CMD|--home.*relative"
   "STEPDOWN_GRACE=abc|STEPDOWN_GRACE=abc|-u app @CMD|STEPDOWN_GRACE.*abc"
   "STEPDOWN_WRITABLE=/a::/b|STEPDOWN_WRITABLE=/a::/b|-u app @CMD|STEPDOWN_WRITABLE.*/a::/b"
@@ -52,6 +75,9 @@ cases=(
   "root with no --user|-|@CMD|--user"
   "root with an empty STEPDOWN_USER|STEPDOWN_USER=|@CMD|--user"
 )
+
+owners() { stat -c '%n %u:%g' / /usr /usr/local /etc /var/lib /proc/sys /sys/fs/cgroup 2>/dev/null; }
+owners_before=$(owners)
 
 for row in "${cases[@]}"; do
   IFS='|' read -r label envs args re <<< "$row"
@@ -76,6 +102,8 @@ for row in "${cases[@]}"; do
   fi
   expect_eq "$label: nothing ran (no marker)" absent "$([ -e "$marker" ] && echo present || echo absent)"
 done
+
+expect_eq "system directories: ownership unchanged" "$owners_before" "$(owners)"
 
 # The command line wins over a bad variable.
 rm -f "$T/out"/*

@@ -340,10 +340,10 @@ static const struct ok_case ok_cases[] = {
 	  { NULL }, { WRITABLE("/b", "/a", "/c", "/d"), CMD("sh") } },
 	{ { "stepdown", "--keep-cap", "NET_BIND_SERVICE", "sh", NULL }, { NULL },
 	  { .keep_caps = BIT(CAP_NET_BIND_SERVICE), CMD("sh") } },
-	{ { "stepdown", "--keep-cap", "cap_chown,NET_BIND_SERVICE", "sh", NULL }, { NULL },
-	  { .keep_caps = BIT(CAP_CHOWN) | BIT(CAP_NET_BIND_SERVICE), CMD("sh") } },
-	{ { "stepdown", "--keep-cap", "CHOWN", "--keep-cap", "KILL,SYS_ADMIN", "sh", NULL },
-	  { NULL }, { .keep_caps = BIT(CAP_CHOWN) | BIT(CAP_KILL) | BIT(CAP_SYS_ADMIN), CMD("sh") } },
+	{ { "stepdown", "--keep-cap", "cap_net_raw,NET_BIND_SERVICE", "sh", NULL }, { NULL },
+	  { .keep_caps = BIT(CAP_NET_RAW) | BIT(CAP_NET_BIND_SERVICE), CMD("sh") } },
+	{ { "stepdown", "--keep-cap", "NET_RAW", "--keep-cap", "KILL,SYS_NICE", "sh", NULL },
+	  { NULL }, { .keep_caps = BIT(CAP_NET_RAW) | BIT(CAP_KILL) | BIT(CAP_SYS_NICE), CMD("sh") } },
 	{ { "stepdown", "--home", "/srv/home", "sh", NULL }, { NULL },
 	  { .home = "/srv/home", CMD("sh") } },
 	{ { "stepdown", "--umask", "027", "sh", NULL }, { NULL }, { UMASK(027), CMD("sh") } },
@@ -407,8 +407,8 @@ static const struct ok_case ok_cases[] = {
 	  { WRITABLE("/b", "/a", "/c/d"), CMD("sh") } },
 	{ { "stepdown", "sh", NULL }, { "STEPDOWN_KEEP_CAPS=NET_BIND_SERVICE", NULL },
 	  { .keep_caps = BIT(CAP_NET_BIND_SERVICE), CMD("sh") } },
-	{ { "stepdown", "sh", NULL }, { "STEPDOWN_KEEP_CAPS=CHOWN,cap_kill", NULL },
-	  { .keep_caps = BIT(CAP_CHOWN) | BIT(CAP_KILL), CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_KEEP_CAPS=IPC_LOCK,cap_kill", NULL },
+	  { .keep_caps = BIT(CAP_IPC_LOCK) | BIT(CAP_KILL), CMD("sh") } },
 	{ { "stepdown", "sh", NULL }, { "STEPDOWN_HOME=/srv/home", NULL },
 	  { .home = "/srv/home", CMD("sh") } },
 	{ { "stepdown", "sh", NULL }, { "STEPDOWN_UMASK=022", NULL }, { UMASK(022), CMD("sh") } },
@@ -479,6 +479,53 @@ static const struct ok_case ok_cases[] = {
 	  { .confine = CONFINE_REQUIRED, ALLOW("/b", "/a", "/c/d"), CMD("sh") } },
 	{ { "stepdown", "--confine-writes", "sh", NULL }, { "STEPDOWN_ALLOW_WRITE=/e", NULL },
 	  { .confine = CONFINE_REQUIRED, ALLOW("/e"), CMD("sh") } },
+	/* declared paths in their normal form: one '/' between components, none
+	 * at the end (so that a prefix check on them cannot be skipped) */
+	{ { "stepdown", "-w", "//data", "sh", NULL }, { NULL }, { WRITABLE("/data"), CMD("sh") } },
+	{ { "stepdown", "-w", "/data/", "sh", NULL }, { NULL }, { WRITABLE("/data"), CMD("sh") } },
+	{ { "stepdown", "-w", "/a//b///", "-w", "///models////cache//", "sh", NULL }, { NULL },
+	  { WRITABLE("/a/b", "/models/cache"), CMD("sh") } },
+	{ { "stepdown", "--writable=/var//lib/app/", "sh", NULL }, { NULL },
+	  { WRITABLE("/var/lib/app"), CMD("sh") } },
+	{ { "stepdown", "--user-from", "//mnt//out/", "sh", NULL }, { NULL },
+	  { .user_from = "/mnt/out", CMD("sh") } },
+	{ { "stepdown", "--user-from", "/", "sh", NULL }, { NULL }, { .user_from = "/", CMD("sh") } },
+	{ { "stepdown", "--user-from", "///", "sh", NULL }, { NULL },
+	  { .user_from = "/", CMD("sh") } },
+	{ { "stepdown", "--home", "/home//app/", "sh", NULL }, { NULL },
+	  { .home = "/home/app", CMD("sh") } },
+	{ { "stepdown", "--home", "//", "sh", NULL }, { NULL }, { .home = "/", CMD("sh") } },
+	{ { "stepdown", "--home", "/a/b", "--home", "/c//", "sh", NULL }, { NULL },
+	  { .home = "/c", CMD("sh") } },
+	{ { "stepdown", "--confine-writes", "--allow-write", "//srv//out/", "--allow-write",
+	    "/dev//kfd", "sh", NULL },
+	  { NULL }, { .confine = CONFINE_REQUIRED, ALLOW("/srv/out", "/dev/kfd"), CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_WRITABLE=//x//y/://z/:/w", NULL },
+	  { WRITABLE("/x/y", "/z", "/w"), CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_USER_FROM=//mnt/", NULL },
+	  { .user_from = "/mnt", CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_HOME=/h//i//", NULL },
+	  { .home = "/h/i", CMD("sh") } },
+	{ { "stepdown", "sh", NULL },
+	  { "STEPDOWN_CONFINE_WRITES=1", "STEPDOWN_ALLOW_WRITE=/a//b/:///c", NULL },
+	  { .confine = CONFINE_REQUIRED, ALLOW("/a/b", "/c"), CMD("sh") } },
+	/* --writable: a directory of the workload's own, even below a system one */
+	{ { "stepdown", "-w", "/home/app", "-w", "/var/lib/app", "-w", "/usr/local/share/app", "-w",
+	    "/tmp/x", "-w", "/models/cache", "sh", NULL },
+	  { NULL },
+	  { WRITABLE("/home/app", "/var/lib/app", "/usr/local/share/app", "/tmp/x", "/models/cache"),
+	    CMD("sh") } },
+	{ { "stepdown", "-w", "/dev/shm/x", "-w", "/run/app", "-w", "/srv/data", "-w", "/opt/app/var",
+	    "-w", "/var/cache/model-server", "-w", "/usr/lib/app", "sh", NULL },
+	  { NULL },
+	  { WRITABLE("/dev/shm/x", "/run/app", "/srv/data", "/opt/app/var", "/var/cache/model-server",
+		     "/usr/lib/app"),
+	    CMD("sh") } },
+	{ { "stepdown", "-w", "/etcetera", "-w", "/procfs", "-w", "/devices", "-w", "/usr2", "sh",
+	    NULL },
+	  { NULL }, { WRITABLE("/etcetera", "/procfs", "/devices", "/usr2"), CMD("sh") } },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_WRITABLE=/home/app:/var/lib/app", NULL },
+	  { WRITABLE("/home/app", "/var/lib/app"), CMD("sh") } },
 	/* the command line wins: the mode, and the list (replaced, not merged) */
 	{ { "stepdown", "--confine-writes", "sh", NULL }, { "STEPDOWN_CONFINE_WRITES=0", NULL },
 	  { .confine = CONFINE_REQUIRED, CMD("sh") } },
@@ -509,8 +556,8 @@ static const struct ok_case ok_cases[] = {
 	/* the command line wins: lists replace, not merge */
 	{ { "stepdown", "-w", "/cli", "sh", NULL }, { "STEPDOWN_WRITABLE=/e1:/e2", NULL },
 	  { WRITABLE("/cli"), CMD("sh") } },
-	{ { "stepdown", "--keep-cap", "CHOWN", "sh", NULL }, { "STEPDOWN_KEEP_CAPS=KILL,NET_RAW", NULL },
-	  { .keep_caps = BIT(CAP_CHOWN), CMD("sh") } },
+	{ { "stepdown", "--keep-cap", "SYS_NICE", "sh", NULL }, { "STEPDOWN_KEEP_CAPS=KILL,NET_RAW", NULL },
+	  { .keep_caps = BIT(CAP_SYS_NICE), CMD("sh") } },
 	{ { "stepdown", "--rewrite", "TERM:QUIT", "sh", NULL }, { "STEPDOWN_REWRITE=INT:TERM", NULL },
 	  { .rw = { { SIGTERM, SIGQUIT } }, CMD("sh") } },
 	{ { "stepdown", "--rewrite", "TERM:QUIT", "sh", NULL },
@@ -535,10 +582,14 @@ static const struct ok_case ok_cases[] = {
 	  { WRITABLE("/cli"), CMD("sh") } },
 	{ { "stepdown", "-w", "/cli", "sh", NULL }, { "STEPDOWN_WRITABLE=rel", NULL },
 	  { WRITABLE("/cli"), CMD("sh") } },
-	{ { "stepdown", "--keep-cap", "CHOWN", "sh", NULL }, { "STEPDOWN_KEEP_CAPS=SETUID", NULL },
-	  { .keep_caps = BIT(CAP_CHOWN), CMD("sh") } },
-	{ { "stepdown", "--keep-cap", "CHOWN", "sh", NULL }, { "STEPDOWN_KEEP_CAPS=NOPE", NULL },
-	  { .keep_caps = BIT(CAP_CHOWN), CMD("sh") } },
+	{ { "stepdown", "--keep-cap", "SYS_NICE", "sh", NULL }, { "STEPDOWN_KEEP_CAPS=SETUID", NULL },
+	  { .keep_caps = BIT(CAP_SYS_NICE), CMD("sh") } },
+	{ { "stepdown", "--keep-cap", "SYS_NICE", "sh", NULL }, { "STEPDOWN_KEEP_CAPS=SYS_ADMIN", NULL },
+	  { .keep_caps = BIT(CAP_SYS_NICE), CMD("sh") } },
+	{ { "stepdown", "--keep-cap", "SYS_NICE", "sh", NULL }, { "STEPDOWN_KEEP_CAPS=NOPE", NULL },
+	  { .keep_caps = BIT(CAP_SYS_NICE), CMD("sh") } },
+	{ { "stepdown", "-w", "/data", "sh", NULL }, { "STEPDOWN_WRITABLE=/usr", NULL },
+	  { WRITABLE("/data"), CMD("sh") } },
 	{ { "stepdown", "--home", "/cli", "sh", NULL }, { "STEPDOWN_HOME=rel", NULL },
 	  { .home = "/cli", CMD("sh") } },
 	{ { "stepdown", "--umask", "022", "sh", NULL }, { "STEPDOWN_UMASK=999", NULL },
@@ -841,6 +892,220 @@ START_TEST(test_config_default_grace_value)
 }
 END_TEST
 
+/* ------------------------------------------- --writable: system directories */
+
+/* A declared dir has its whole tree given to the user: / and the system's
+ * own directories are refused, on the command line and in the variable,
+ * however they are spelled. The message names the option, the path as
+ * given, why, and what to give instead. */
+static const struct {
+	const char *path;
+	const char *why; /* a fragment of the reason */
+} system_dirs[] = {
+	{ "/", "whole filesystem" },
+	{ "//", "whole filesystem" },
+	{ "///", "whole filesystem" },
+	{ "/bin", "system directory" },
+	{ "/boot", "system directory" },
+	{ "/dev", "system directory" },
+	{ "/etc", "system directory" },
+	{ "/home", "system directory" },
+	{ "/lib", "system directory" },
+	{ "/lib32", "system directory" },
+	{ "/lib64", "system directory" },
+	{ "/libx32", "system directory" },
+	{ "/media", "system directory" },
+	{ "/mnt", "system directory" },
+	{ "/opt", "system directory" },
+	{ "/proc", "system directory" },
+	{ "/root", "system directory" },
+	{ "/run", "system directory" },
+	{ "/sbin", "system directory" },
+	{ "/srv", "system directory" },
+	{ "/sys", "system directory" },
+	{ "/tmp", "system directory" },
+	{ "/usr", "system directory" },
+	{ "/var", "system directory" },
+	{ "/usr/bin", "system directory" },
+	{ "/usr/include", "system directory" },
+	{ "/usr/lib", "system directory" },
+	{ "/usr/lib32", "system directory" },
+	{ "/usr/lib64", "system directory" },
+	{ "/usr/libexec", "system directory" },
+	{ "/usr/libx32", "system directory" },
+	{ "/usr/local", "system directory" },
+	{ "/usr/local/bin", "system directory" },
+	{ "/usr/local/etc", "system directory" },
+	{ "/usr/local/include", "system directory" },
+	{ "/usr/local/lib", "system directory" },
+	{ "/usr/local/sbin", "system directory" },
+	{ "/usr/local/share", "system directory" },
+	{ "/usr/sbin", "system directory" },
+	{ "/usr/share", "system directory" },
+	{ "/usr/src", "system directory" },
+	{ "/var/backups", "system directory" },
+	{ "/var/cache", "system directory" },
+	{ "/var/lib", "system directory" },
+	{ "/var/local", "system directory" },
+	{ "/var/lock", "system directory" },
+	{ "/var/log", "system directory" },
+	{ "/var/mail", "system directory" },
+	{ "/var/opt", "system directory" },
+	{ "/var/run", "system directory" },
+	{ "/var/spool", "system directory" },
+	{ "/var/tmp", "system directory" },
+	{ "/run/lock", "system directory" },
+	{ "/run/shm", "system directory" },
+	{ "/run/user", "system directory" },
+	{ "/dev/shm", "system directory" },
+	{ "/dev/mqueue", "system directory" },
+	/* however spelled */
+	{ "//usr", "system directory" },
+	{ "/usr/", "system directory" },
+	{ "/var//lib/", "system directory" },
+	{ "///usr///local//", "system directory" },
+	/* anything below the kernel's pseudo filesystems, /etc, /root and /boot */
+	{ "/proc/sys", "below /proc" },
+	{ "/proc/1/root/etc", "below /proc" },
+	{ "/sys/fs/cgroup", "below /sys" },
+	{ "/sys//kernel/", "below /sys" },
+	{ "/dev/pts", "below /dev" },
+	{ "/dev/x", "below /dev" },
+	{ "/dev/shmx", "below /dev" },
+	{ "/etc/nginx", "below /etc" },
+	{ "/etc/profile.d", "below /etc" },
+	{ "/root/.ssh", "below /root" },
+	{ "/boot/efi", "below /boot" },
+};
+
+START_TEST(test_config_writable_system_dir)
+{
+	const char *path = system_dirs[_i].path;
+	for (int from_env = 0; from_env <= 1; from_env++) {
+		char env_item[128];
+		snprintf(env_item, sizeof(env_item), "STEPDOWN_WRITABLE=/data:%s", path);
+		const char *cli[] = { "stepdown", "-w", "/data", "--writable", path, "sh", NULL };
+		const char *env_args[] = { "stepdown", "sh", NULL };
+		const char *env[] = { env_item, NULL };
+		struct call c;
+		char quoted[128];
+		const char *origin = from_env ? "STEPDOWN_WRITABLE" : "--writable";
+
+		call_run(&c, from_env ? env_args : cli, from_env ? env : NULL);
+		call_check_argv(&c);
+		ck_assert_msg(c.rc == -EINVAL, "%s %s: rc %d, want -EINVAL", origin, path, c.rc);
+		snprintf(quoted, sizeof(quoted), "'%s'", path);
+		ck_assert_msg(strstr(c.err, origin) && strstr(c.err, quoted) &&
+				      strstr(c.err, system_dirs[_i].why) &&
+				      strstr(c.err, "/var/lib/app"),
+			      "%s %s: message \"%s\" lacks the option, the path, \"%s\" or what "
+			      "to give instead",
+			      origin, path, c.err, system_dirs[_i].why);
+		call_free(&c);
+	}
+}
+END_TEST
+
+/* ------------------------------------------------ --keep-cap: refused caps */
+
+/* Every capability that gives root back, or control over the kernel or the
+ * files of others, is refused, alone or in a list, on the command line and
+ * in the variable; the message names it and says why. */
+static const char *const refused_caps[] = {
+	"CHOWN",     "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER",    "FSETID",     "SETGID",
+	"SETUID",    "SETPCAP",      "IPC_OWNER",       "SYS_MODULE", "SYS_RAWIO", "SYS_PTRACE",
+	"SYS_ADMIN", "SYS_BOOT",     "MKNOD",           "AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE",
+	"MAC_ADMIN", "PERFMON",      "BPF",
+};
+
+START_TEST(test_config_keep_cap_refused)
+{
+	const char *name = refused_caps[_i];
+	char lower[64], list[96], env_item[128];
+	size_t k;
+	for (k = 0; name[k] && k < sizeof(lower) - 1; k++)
+		lower[k] = (char)(name[k] >= 'A' && name[k] <= 'Z' ? name[k] - 'A' + 'a' : name[k]);
+	lower[k] = '\0';
+	snprintf(list, sizeof(list), "NET_RAW,cap_%s,KILL", lower);
+	snprintf(env_item, sizeof(env_item), "STEPDOWN_KEEP_CAPS=NET_BIND_SERVICE,%s", name);
+	const char *alone[] = { "stepdown", "--keep-cap", name, "sh", NULL };
+	const char *in_list[] = { "stepdown", "--keep-cap", "SYS_NICE", "--keep-cap", list, "sh",
+				  NULL };
+	const char *env_args[] = { "stepdown", "sh", NULL };
+	const char *env[] = { env_item, NULL };
+	const struct {
+		const char *const *args;
+		const char *const *env;
+		const char *origin;
+	} ways[] = {
+		{ alone, NULL, "--keep-cap" },
+		{ in_list, NULL, "--keep-cap" },
+		{ env_args, env, "STEPDOWN_KEEP_CAPS" },
+	};
+	for (size_t w = 0; w < N_ELEMS(ways); w++) {
+		struct call c;
+		char named[80];
+		call_run(&c, ways[w].args, ways[w].env);
+		call_check_argv(&c);
+		ck_assert_msg(c.rc == -EINVAL, "%s %s (way %zu): rc %d, want -EINVAL", ways[w].origin,
+			      name, w, c.rc);
+		snprintf(named, sizeof(named), "%s: %s refused: ", ways[w].origin, name);
+		ck_assert_msg(strstr(c.err, named) && strstr(c.err, "cannot regain root"),
+			      "%s (way %zu): message \"%s\" does not start its reason with \"%s\"",
+			      name, w, c.err, named);
+		ck_assert_msg(strlen(c.err) > strlen(named) + 40, "%s: no reason given: \"%s\"", name,
+			      c.err);
+		call_free(&c);
+	}
+}
+END_TEST
+
+/* The capabilities a workload may keep: none of them regains root. */
+static const struct {
+	const char *name;
+	int cap;
+} kept_caps[] = {
+	{ "NET_BIND_SERVICE", CAP_NET_BIND_SERVICE },
+	{ "NET_RAW", CAP_NET_RAW },
+	{ "NET_ADMIN", CAP_NET_ADMIN },
+	{ "NET_BROADCAST", CAP_NET_BROADCAST },
+	{ "SYS_NICE", CAP_SYS_NICE },
+	{ "IPC_LOCK", CAP_IPC_LOCK },
+	{ "SYS_RESOURCE", CAP_SYS_RESOURCE },
+	{ "KILL", CAP_KILL },
+	{ "SYS_CHROOT", CAP_SYS_CHROOT },
+	{ "SYS_TIME", CAP_SYS_TIME },
+	{ "SYS_PACCT", CAP_SYS_PACCT },
+	{ "SYS_TTY_CONFIG", CAP_SYS_TTY_CONFIG },
+	{ "LINUX_IMMUTABLE", CAP_LINUX_IMMUTABLE },
+	{ "LEASE", CAP_LEASE },
+	{ "AUDIT_WRITE", CAP_AUDIT_WRITE },
+	{ "AUDIT_READ", CAP_AUDIT_READ },
+	{ "SYSLOG", CAP_SYSLOG },
+	{ "WAKE_ALARM", CAP_WAKE_ALARM },
+	{ "BLOCK_SUSPEND", CAP_BLOCK_SUSPEND },
+	{ "CHECKPOINT_RESTORE", CAP_CHECKPOINT_RESTORE },
+};
+
+START_TEST(test_config_keep_cap_kept)
+{
+	char env_item[96];
+	snprintf(env_item, sizeof(env_item), "STEPDOWN_KEEP_CAPS=%s", kept_caps[_i].name);
+	const char *cli[] = { "stepdown", "--keep-cap", kept_caps[_i].name, "sh", NULL };
+	const char *env_args[] = { "stepdown", "sh", NULL };
+	const char *env[] = { env_item, NULL };
+	const struct expect want = { .keep_caps = BIT(kept_caps[_i].cap), CMD("sh") };
+	for (int from_env = 0; from_env <= 1; from_env++) {
+		struct call c;
+		call_run(&c, from_env ? env_args : cli, from_env ? env : NULL);
+		call_check_argv(&c);
+		ck_assert_msg(c.rc == 0, "%s: rc %d (err \"%s\")", kept_caps[_i].name, c.rc, c.err);
+		check_expect(&c, &want, kept_caps[_i].name);
+		call_free(&c);
+	}
+}
+END_TEST
+
 /* -------------------------------------------------------------------- suite */
 
 static Suite *config_suite(void)
@@ -851,12 +1116,15 @@ static Suite *config_suite(void)
 	tc = tcase_create("refused");
 	tcase_add_loop_test(tc, test_config_refused, 0, (int)N_ELEMS(bad_cases));
 	tcase_add_test(tc, test_config_err_bounded);
+	tcase_add_loop_test(tc, test_config_writable_system_dir, 0, (int)N_ELEMS(system_dirs));
+	tcase_add_loop_test(tc, test_config_keep_cap_refused, 0, (int)N_ELEMS(refused_caps));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("accepted");
 	tcase_add_loop_test(tc, test_config_ok, 0, (int)N_ELEMS(ok_cases));
 	tcase_add_test(tc, test_config_all_options);
 	tcase_add_test(tc, test_config_default_grace_value);
+	tcase_add_loop_test(tc, test_config_keep_cap_kept, 0, (int)N_ELEMS(kept_caps));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("state");

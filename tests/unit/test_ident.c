@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -1067,6 +1068,105 @@ START_TEST(test_read_file)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* /etc/passwd and /etc/group that are not regular files               */
+/* ------------------------------------------------------------------ */
+
+/* A FIFO there blocked open() for ever (with every signal blocked, in PID
+ * 1); a directory or a device is no user database either. Each is refused
+ * at once, with a message that says what it is. The test case has a short
+ * timeout: a hang fails it. */
+enum odd_kind { ODD_FIFO, ODD_DIR, ODD_DEV };
+
+static char *make_odd(enum odd_kind k)
+{
+	char *path;
+	switch (k) {
+	case ODD_FIFO:
+		path = temp_missing();
+		ck_assert_msg(mkfifo(path, 0644) == 0, "mkfifo %s: %s", path, strerror(errno));
+		return path;
+	case ODD_DIR:
+		path = temp_missing();
+		ck_assert_msg(mkdir(path, 0755) == 0, "mkdir %s: %s", path, strerror(errno));
+		return path;
+	case ODD_DEV:
+		break;
+	}
+	path = strdup("/dev/zero");
+	ck_assert_ptr_nonnull(path);
+	return path;
+}
+
+static void remove_odd(enum odd_kind k, const char *path)
+{
+	if (k != ODD_DEV)
+		remove(path);
+}
+
+static const struct {
+	enum odd_kind kind;
+	bool as_group; /* the odd file is /etc/group (else /etc/passwd) */
+	const char *err_has;
+} odd_cases[] = {
+	{ ODD_FIFO, false, "is not a regular file (a FIFO)" },
+	{ ODD_FIFO, true, "is not a regular file (a FIFO)" },
+	{ ODD_DIR, false, "is not a regular file (a directory)" },
+	{ ODD_DIR, true, "is not a regular file (a directory)" },
+	{ ODD_DEV, false, "is not a regular file (a character device)" },
+	{ ODD_DEV, true, "is not a regular file (a character device)" },
+};
+
+START_TEST(test_resolve_not_regular)
+{
+	char *odd = make_odd(odd_cases[_i].kind);
+	char *text = temp_file(odd_cases[_i].as_group ? fx_passwd : fx_group,
+			       odd_cases[_i].as_group ? sizeof(fx_passwd) - 1 : sizeof(fx_group) - 1);
+	const char *pw = odd_cases[_i].as_group ? text : odd;
+	const char *gr = odd_cases[_i].as_group ? odd : text;
+	struct ident id;
+	char err[512] = "";
+	char want[600];
+
+	int rc = ident_resolve("app", pw, gr, &id, err, sizeof(err));
+	remove_odd(odd_cases[_i].kind, odd);
+	unlink(text);
+	ck_assert_msg(rc == -EINVAL, "case %d: rc %d, want -EINVAL (err '%s')", _i, rc, err);
+	snprintf(want, sizeof(want), "'%s' %s", odd, odd_cases[_i].err_has);
+	ck_assert_msg(strstr(err, want) && strstr(err, "regular file"),
+		      "case %d: err '%s' does not say '%s'", _i, err, want);
+	free(odd);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_read_file_not_regular)
+{
+	char *odd = make_odd(odd_cases[_i].kind);
+	char *buf = NULL;
+	size_t len = 0;
+	int rc = ident_read_file(odd, IDENT_MAX_FILE, &buf, &len);
+	remove_odd(odd_cases[_i].kind, odd);
+	ck_assert_msg(rc == -EINVAL, "case %d (%s): rc %d, want -EINVAL", _i, odd, rc);
+	ck_assert_ptr_null(buf);
+	free(odd);
+}
+END_TEST
+
+/* ident_current (started as non-root) reads passwd the same way. */
+START_TEST(test_current_not_regular)
+{
+	char *odd = make_odd(ODD_FIFO);
+	struct ident id;
+	char err[512] = "";
+	int rc = ident_current(odd, &id, err, sizeof(err));
+	remove_odd(ODD_FIFO, odd);
+	ck_assert_msg(rc == -EINVAL, "rc %d, want -EINVAL (err '%s')", rc, err);
+	ck_assert_msg(strstr(err, "(a FIFO)"), "err '%s'", err);
+	free(odd);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 
 static Suite *ident_suite(void)
 {
@@ -1104,6 +1204,13 @@ static Suite *ident_suite(void)
 	tc = tcase_create("read_file");
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_read_file, 0, (int)ARRAY_SIZE(read_cases));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("not_regular");
+	tcase_set_timeout(tc, 5);
+	tcase_add_loop_test(tc, test_resolve_not_regular, 0, (int)ARRAY_SIZE(odd_cases));
+	tcase_add_loop_test(tc, test_read_file_not_regular, 0, (int)ARRAY_SIZE(odd_cases));
+	tcase_add_test(tc, test_current_not_regular);
 	suite_add_tcase(s, tc);
 
 	return s;

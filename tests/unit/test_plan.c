@@ -22,9 +22,9 @@ static const struct plan_case cases[] = {
 	  { "  switch:    from uid ", " to uid 1000, for good\n", "  user:      app uid=1000 gid=1000\n",
 	    "  groups:    29,44,1000\n", "  command:   /bin/sh -c true\n  found:     /bin/sh\n" },
 	  { "(no passwd entry)", "rewritten", "writable" } },
-	{ { "stepdown", "--keep-cap", "NET_BIND_SERVICE,CHOWN", "--rewrite", "TERM:QUIT",
+	{ { "stepdown", "--keep-cap", "NET_BIND_SERVICE,NET_RAW", "--rewrite", "TERM:QUIT",
 	    "--signal-group", "--umask", "027", "--grace", "9", "sh" }, true,
-	  { "  caps kept: chown,net_bind_service ", "process group; rewritten: TERM->QUIT\n",
+	  { "  caps kept: net_bind_service,net_raw ", "process group; rewritten: TERM->QUIT\n",
 	    "  umask:     0027\n", "  grace:     9 s ", "  found:     /" },
 	  { "umask:     inherited" } },
 	{ { "stepdown", "-w", "/nonexistent-dir-for-plan", "--exec", "no-such-cmd-xyz" }, false,
@@ -190,6 +190,55 @@ START_TEST(plan_confine)
 }
 END_TEST
 
+/* Paths, names and the command come from outside (the image, the volume,
+ * the command line): their control bytes are escaped as in the log, so the
+ * plan cannot be given forged lines or send the terminal escape sequences. */
+START_TEST(plan_escapes_control_bytes)
+{
+	char *argv[] = { (char *)"stepdown", (char *)"-w", (char *)"/w/a\nstepdown: error: forged",
+			 (char *)"-w", (char *)"/w/b\x1b[2J", (char *)"--user-from",
+			 (char *)"/o\n  user:      root uid=0", (char *)"--",
+			 (char *)"no-such-\x1b]0;x\x07", (char *)"arg\rX", NULL };
+	char *envp[] = { NULL };
+	struct config cfg;
+	char err[256];
+	ck_assert_msg(config_parse(&cfg, 10, argv, envp, err, sizeof(err)) == 0, "%s", err);
+	struct ident id = { .uid = 1000, .gid = 1000, .name = (char *)"app\x1b[8m",
+			    .home = (char *)"/home/app", .has_entry = true };
+	struct plan_dir dirs[2] = {
+		{ .path = "/w/a\nstepdown: error: forged", .missing = true },
+		{ .path = "/w/b\x1b[2J", .st = { .seen = 1 } },
+	};
+	struct plan p = { .cfg = &cfg, .id = &id, .switch_identity = true,
+			  .home = "/h\n  no_new_privs: not set", .envp = envp };
+	for (int with_dirs = 0; with_dirs <= 1; with_dirs++) {
+		p.dirs = with_dirs ? dirs : NULL;
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		plan_print(f, &p);
+		fclose(f);
+		ck_assert_msg(!strchr(text, '\x1b') && !strchr(text, '\r') && !strchr(text, '\a'),
+			      "a raw control byte in:\n%s", text);
+		ck_assert_msg(!strstr(text, "\nstepdown: error: forged") &&
+				      !strstr(text, "\n  user:      root") &&
+				      !strstr(text, "\n  no_new_privs: not set"),
+			      "a forged line in:\n%s", text);
+		static const char *const want[] = {
+			"/w/a\\nstepdown: error: forged", "/w/b\\x1b[2J",
+			"  user-from: /o\\n  user:      root uid=0 ",
+			"  user:      app\\x1b[8m uid=1000", "  HOME:      /h\\n  no_new_privs: not set\n",
+			"  command:   no-such-\\x1b]0;x\\x07 arg\\rX\n",
+			"  found:     no: 'no-such-\\x1b]0;x\\x07' is not",
+		};
+		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+			ck_assert_msg(strstr(text, want[i]), "missing [%s] in:\n%s", want[i], text);
+		free(text);
+	}
+	config_free(&cfg);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plan");
@@ -197,6 +246,7 @@ int main(void)
 	tcase_add_loop_test(tc, plan_lines, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, plan_writable_counts);
 	tcase_add_test(tc, plan_confine);
+	tcase_add_test(tc, plan_escapes_control_bytes);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
