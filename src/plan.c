@@ -181,10 +181,12 @@ void plan_print(FILE *out, const struct plan *p)
 		else
 			fprintf(out,
 				": %llu entries, %llu would change, %llu already owned, "
-				"%llu hard-linked left alone, %llu mounts not entered%s\n",
+				"%llu hard-linked left alone, %llu mounts not entered%s%.0llu%s%s\n",
 				(unsigned long long)d->st.seen, (unsigned long long)d->st.changed,
 				(unsigned long long)d->st.owned, (unsigned long long)d->st.hardlinks,
-				(unsigned long long)d->st.mounts,
+				(unsigned long long)d->st.mounts, d->st.devices ? ", " : "",
+				(unsigned long long)d->st.devices,
+				d->st.devices ? " devices left alone" : "",
 				d->rc < 0 ? " (some entries could not be read)" : "");
 	}
 	fprintf(out, "  walk jobs: %u\n", cfg->jobs ? cfg->jobs : walk_default_jobs());

@@ -17,4 +17,9 @@ syms=$(printf '%s\n' "$all" |
 expect_eq "no NSS (or nscd) functions linked in" "" "$syms"
 # musl's passwd lookups would ask nscd over its socket: not in the binary.
 expect_eq "no nscd socket path in the binary" 0 "$(grep -c 'nscd/socket' "$STEPDOWN")"
+# The race tests' hooks (stepdown_hooked) are never in the binary that ships.
+expect_eq "no test hook in the binary" 0 "$(grep -c 'STEPDOWN_TEST_HOOK' "$STEPDOWN")"
+: "${HOOKED:?HOOKED must point at stepdown_hooked}"
+expect_eq "  (the hooked test build has them: the check can see them)" yes \
+  "$(grep -q 'STEPDOWN_TEST_HOOK_CMD' "$HOOKED" && echo yes)"
 finish

@@ -45,5 +45,6 @@ chown -h 0:0 "$W/d/file"
 in_ns "$STEPDOWN" --dry-run -u app -w "$W" -- true >"$T/plan" 2>&1
 expect_eq "dry run: exit 0" 0 "$?"
 expect_match "  one entry would change" "[^0-9]1 would change" "$(cat "$T/plan")"
+expect_match "  the devices counted" ", 4 devices left alone" "$(cat "$T/plan")"
 expect_eq "  nothing changed" 0:0 "$(stat -c %u:%g "$W/d/file")"
 finish
