@@ -94,10 +94,13 @@ static bool only_root_could_make(const struct stat *parent, const struct stat *e
 	return (parent->st_mode & S_ISVTX) && entry->st_uid == 0;
 }
 
-/* Is fd the empty root-owned 0755 directory a mkdir of ours just made? */
-static bool is_fresh_mkdir(int fd, const struct stat *st)
+/* Is fd the empty root-owned 0755 directory a mkdir of ours just made (in
+ * a setgid parent: its group, and setgid too)? */
+static bool is_fresh_mkdir(int fd, const struct stat *st, const struct stat *parent)
 {
-	if (st->st_uid != 0 || st->st_gid != getegid() || (st->st_mode & 07777) != 0755)
+	bool sgid = parent->st_mode & S_ISGID;
+	if (st->st_uid != 0 || st->st_gid != (sgid ? parent->st_gid : getegid()) ||
+	    (st->st_mode & 07777) != (sgid ? (S_ISGID | 0755) : 0755))
 		return false;
 	char buf[256];
 	bool empty = true;
@@ -167,7 +170,7 @@ int walk_open_declared(const char *path, bool create, uid_t uid, gid_t gid,
 		struct stat st;
 		if (fd >= 0 && fstat(fd, &st) < 0) {
 			fd = -errno;
-		} else if (fd >= 0 && made && !is_fresh_mkdir(fd, &st)) {
+		} else if (fd >= 0 && made && !is_fresh_mkdir(fd, &st, &parent)) {
 			made = false; /* swapped between our mkdir and the open */
 			raced = true;
 		}

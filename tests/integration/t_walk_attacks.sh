@@ -94,4 +94,11 @@ hooked create cache "mkdir '$P/cache' && touch '$P/cache/made-by-the-replica'" \
 expect_eq "4 (root-only parent, a replica made it): exit 0" 0 "$?"
 expect_eq "  the dir and its file are app's" "1000:1000 1000:1000" \
   "$(stat -c %u:%g "$P/cache" "$P/cache/made-by-the-replica" | xargs)"
+# No false alarm: a missing dir made in a setgid parent that others can
+# write (it inherits the group and the setgid bit) is ours, created.
+P=$T/p4sgid
+mkdir -p "$P"; chown 1000:44 "$P"; chmod 2775 "$P"
+in_ns "$STEPDOWN" -u app -w "$P/cache" -- true 2>"$T/err"
+expect_eq "4 (setgid parent): exit 0" 0 "$?"
+expect_eq "  created and app's" "1000:1000" "$(stat -c %u:%g "$P/cache")"
 finish
