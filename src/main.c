@@ -274,6 +274,7 @@ static int fix_writable(const struct config *cfg, const struct ident *id,
 					   err, sizeof(err));
 		if (r == -ENOENT && cfg->dry_run) {
 			d->missing = true;
+			warn_open_parent(path, &dd);
 			continue;
 		}
 		if (r == -EACCES && !priv_has_cap(CAP_DAC_OVERRIDE)) {

@@ -26,6 +26,8 @@ for case in "rootonly 0" "sticky 0" "usr 1" "grp 1" "deep/x/y 1"; do
     expect_eq "  warnings about a writable parent" "$2" "$(warned)"
   done
 done
+in_ns "$STEPDOWN" --dry-run -u app -w "$P/usr/missing" -- true >/dev/null 2>"$T/err"
+expect_eq "a missing dir in such a parent, dry run: warned" 1 "$(warned)"
 in_ns "$STEPDOWN" -u app -w "$P/usr/c" -- true 2>"$T/err"
 expect_match "the warning names the parent, its owner and mode" \
   "parent dir $P/usr \(uid 1000, gid 1000, mode 0755\)" "$(cat "$T/err")"
