@@ -333,49 +333,27 @@ static const struct {
 	const char *name;
 	const char *why;
 } refused_caps[] = {
-	{ CAP_CHOWN, "CHOWN", "it gives any file to the workload (chown /etc/passwd, then edit it)" },
-	{ CAP_DAC_OVERRIDE, "DAC_OVERRIDE",
-	  "it writes and reads any file whatever its mode (/etc/passwd, /etc/shadow, root's "
-	  "binaries)" },
-	{ CAP_DAC_READ_SEARCH, "DAC_READ_SEARCH",
-	  "it reads any file (/etc/shadow, keys) and opens files by handle, the way out of a "
-	  "container" },
-	{ CAP_FOWNER, "FOWNER",
-	  "it changes the mode of any file (chmod 0666 /etc/passwd, setuid bits)" },
-	{ CAP_FSETID, "FSETID",
-	  "it keeps setuid and setgid bits the kernel would clear, the last step in making a "
-	  "setuid-root file" },
-	{ CAP_SETGID, "SETGID", "it switches to any group, root's included" },
-	{ CAP_SETUID, "SETUID", "it switches back to uid 0" },
-	{ CAP_SETPCAP, "SETPCAP",
-	  "it changes capability sets and securebits, which the drop and its check rely on" },
-	{ CAP_IPC_OWNER, "IPC_OWNER",
-	  "it reads and writes the System V shared memory and queues of any user, root's included" },
-	{ CAP_SYS_MODULE, "SYS_MODULE", "it loads kernel modules: code in the kernel" },
-	{ CAP_SYS_RAWIO, "SYS_RAWIO",
-	  "it reaches memory, I/O ports and disks directly (/dev/mem, raw SCSI, iopl)" },
-	{ CAP_SYS_PTRACE, "SYS_PTRACE",
-	  "it traces and writes into any process, root's as they enter with docker exec" },
-	{ CAP_SYS_ADMIN, "SYS_ADMIN",
-	  "it gives root back (mount a file over /etc/passwd, namespaces, BPF, quotas and much "
-	  "more)" },
-	{ CAP_SYS_BOOT, "SYS_BOOT", "it loads and boots another kernel (kexec_load) and reboots" },
-	{ CAP_MKNOD, "MKNOD",
-	  "it creates device nodes, such as one for the host's disk, to read and write it raw" },
-	{ CAP_AUDIT_CONTROL, "AUDIT_CONTROL",
-	  "it turns off or rewrites the host's audit rules, which no namespace confines" },
-	{ CAP_SETFCAP, "SETFCAP",
-	  "it gives files capabilities, for whoever runs them without no_new_privs, and maps "
-	  "root into new user namespaces" },
-	{ CAP_MAC_OVERRIDE, "MAC_OVERRIDE",
-	  "it bypasses the mandatory access control (AppArmor, SELinux, Smack) that confines the "
-	  "container" },
-	{ CAP_MAC_ADMIN, "MAC_ADMIN",
-	  "it changes the mandatory access control policy that confines the container" },
-	{ CAP_PERFMON, "PERFMON",
-	  "its system-wide tracing reads kernel memory and the data of other processes" },
-	{ CAP_BPF, "BPF",
-	  "it loads privileged BPF programs: the kernel's verifier is then the only barrier" },
+	{ CAP_CHOWN, "CHOWN", "chown /etc/passwd, then edit it" },
+	{ CAP_DAC_OVERRIDE, "DAC_OVERRIDE", "writes any file" },
+	{ CAP_DAC_READ_SEARCH, "DAC_READ_SEARCH", "reads any file, open_by_handle_at" },
+	{ CAP_FOWNER, "FOWNER", "chmods any file" },
+	{ CAP_FSETID, "FSETID", "keeps setuid bits" },
+	{ CAP_SETGID, "SETGID", "becomes group root" },
+	{ CAP_SETUID, "SETUID", "becomes uid 0" },
+	{ CAP_SETPCAP, "SETPCAP", "changes capability sets" },
+	{ CAP_IPC_OWNER, "IPC_OWNER", "root's System V IPC" },
+	{ CAP_SYS_MODULE, "SYS_MODULE", "loads kernel code" },
+	{ CAP_SYS_RAWIO, "SYS_RAWIO", "/dev/mem, raw disks" },
+	{ CAP_SYS_PTRACE, "SYS_PTRACE", "writes into root's processes" },
+	{ CAP_SYS_ADMIN, "SYS_ADMIN", "mounts over /etc/passwd" },
+	{ CAP_SYS_BOOT, "SYS_BOOT", "kexec_load" },
+	{ CAP_MKNOD, "MKNOD", "a node for the host's disk" },
+	{ CAP_AUDIT_CONTROL, "AUDIT_CONTROL", "the host's audit rules" },
+	{ CAP_SETFCAP, "SETFCAP", "file capabilities" },
+	{ CAP_MAC_OVERRIDE, "MAC_OVERRIDE", "bypasses AppArmor/SELinux" },
+	{ CAP_MAC_ADMIN, "MAC_ADMIN", "changes AppArmor/SELinux policy" },
+	{ CAP_PERFMON, "PERFMON", "reads kernel memory" },
+	{ CAP_BPF, "BPF", "privileged BPF" },
 };
 
 #define LAST_REVIEWED_CAP CAP_CHECKPOINT_RESTORE
@@ -392,8 +370,8 @@ static int set_keep_caps(struct config *cfg, const char *list, const char *origi
 	for (size_t i = 0; i < sizeof(refused_caps) / sizeof(refused_caps[0]); i++)
 		if (mask & (UINT64_C(1) << refused_caps[i].cap))
 			return errmsg_set(-EINVAL, err, errlen,
-					  "%s: %s refused: %s; stepdown keeps only capabilities "
-					  "that cannot regain root: remove it",
+					  "%s: %s refused: it gives root back (%s); stepdown keeps "
+					  "only capabilities that cannot regain root (see stepdown(1))",
 					  origin, refused_caps[i].name, refused_caps[i].why);
 	if (mask >> (LAST_REVIEWED_CAP + 1))
 		return errmsg_set(-EINVAL, err, errlen,

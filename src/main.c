@@ -93,10 +93,8 @@ static int identity_from_path(const char *path, struct ident *id)
 		return -1;
 	}
 	if (st.st_gid == 0)
-		log_notice("--user-from: %s has group root (gid 0); not taking gid 0 from it: "
-			   "running as uid %u gid %u (%s)",
-			   path, (unsigned)id->uid, (unsigned)id->gid,
-			   id->has_entry ? "its primary group" : "gid = uid");
+		log_notice("--user-from: %s has group root (gid 0), not taken: gid %u (%s)",
+			   path, (unsigned)id->gid, id->has_entry ? "its primary group" : "= uid");
 	log_info("--user-from: %s is owned by uid %u, running as its owner", path,
 		 (unsigned)st.st_uid);
 	host_dir = (struct walk_identity){ .set = true, .dev = st.st_dev, .ino = st.st_ino };
@@ -111,8 +109,8 @@ static void notice_group_root(const struct ident *id)
 	for (size_t i = 0; i < id->n_groups; i++)
 		in_root = in_root || id->groups[i] == 0;
 	if (in_root)
-		log_notice("the workload runs with group root (gid 0)%s: it can read and write "
-			   "what group root may; give --user USER:GROUP to choose another",
+		log_notice("the workload runs with group root (gid 0)%s; --user USER:GROUP "
+			   "chooses another",
 			   id->gid == 0 ? " as its primary group" : " as a supplementary group");
 }
 
@@ -191,16 +189,13 @@ static void report_walk(const char *path, const struct walk_stats *st)
 			 "can reach a file outside), e.g. %s",
 			 path, (unsigned long long)st->hardlinks, st->hardlink_paths[0]);
 	if (st->undone)
-		log_warn("%s: %llu change(s) undone: a hard link appeared while the file was "
-			 "re-owned",
+		log_warn("%s: %llu change(s) undone: a hard link appeared meanwhile",
 			 path, (unsigned long long)st->undone);
 	if (st->devices)
-		log_warn("%s: %llu device node(s) left alone (only root makes them; one in a "
-			 "writable tree is suspect), e.g. %s",
+		log_warn("%s: %llu device node(s) left alone, e.g. %s",
 			 path, (unsigned long long)st->devices, st->device_paths[0]);
 	if (st->moved)
-		log_notice("%s: %llu director%s moved away during the walk, not walked further, "
-			   "e.g. %s",
+		log_notice("%s: %llu director%s moved away during the walk, e.g. %s",
 			   path, (unsigned long long)st->moved, st->moved == 1 ? "y" : "ies",
 			   st->moved_paths[0]);
 	if (st->raced)
@@ -211,9 +206,7 @@ static void report_walk(const char *path, const struct walk_stats *st)
 		log_info("%s: %llu other mount(s) below it not entered", path,
 			 (unsigned long long)st->mounts);
 	if (st->host)
-		log_notice("%s: --user-from's directory is below it: the host's files are not "
-			   "re-owned",
-			   path);
+		log_notice("%s: --user-from's directory is below it: not re-owned", path);
 	if (st->read_only_entries)
 		log_notice("%s: %llu entr%s on a read-only mount left as %s", path,
 			   (unsigned long long)st->read_only_entries,
@@ -230,11 +223,10 @@ static void warn_open_parent(const char *path, const struct walk_declared *dd)
 {
 	if (!dd->open_parent_len)
 		return;
-	log_warn("%s: parent dir %.*s (uid %u, gid %u, mode %04o) can be written by someone "
-		 "other than root, who could rename any directory onto %s before a start; keep "
-		 "parents of --writable dirs root-owned and not group- or world-writable",
+	log_warn("%s: parent dir %.*s (uid %u, gid %u, mode %04o) is writable by others than "
+		 "root, who could rename another dir onto it; keep it root's, mode 0755",
 		 path, (int)dd->open_parent_len, path, (unsigned)dd->open_parent_uid,
-		 (unsigned)dd->open_parent_gid, (unsigned)dd->open_parent_mode, path);
+		 (unsigned)dd->open_parent_gid, (unsigned)dd->open_parent_mode);
 }
 
 /* Phase 4 as root: create each declared dir and fix its tree's ownership.
@@ -290,8 +282,7 @@ static int fix_writable(const struct config *cfg, const struct ident *id,
 		}
 		d->created = dd.created;
 		if (dd.under_host) {
-			log_notice("%s is under --user-from %s (the same directory or below it): "
-				   "the host's files are not re-owned",
+			log_notice("%s is under --user-from %s: the host's files are not re-owned",
 				   path, cfg->user_from);
 			close(dd.fd);
 			d->skipped = true;

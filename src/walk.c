@@ -155,7 +155,9 @@ int walk_open_declared(const char *path, bool create, uid_t uid, gid_t gid,
 		bool made = false, raced = false;
 		if (fd == -ENOENT && create) {
 			TEST_HOOK("create", comp);
-			mode_t old = umask(0); /* exactly 0755: nothing to chmod later */
+			/* Exactly 0755, so nothing is chmod'ed later. umask is the
+			 * process's: this runs before any walk thread exists. */
+			mode_t old = umask(0);
 			made = mkdirat(dirfd, comp, 0755) == 0;
 			int e = errno;
 			umask(old);
@@ -169,17 +171,17 @@ int walk_open_declared(const char *path, bool create, uid_t uid, gid_t gid,
 		}
 		struct stat st;
 		if (fd >= 0 && fstat(fd, &st) < 0) {
-			fd = -errno;
+			int e = errno;
+			close(fd);
+			fd = -e;
 		} else if (fd >= 0 && made && !is_fresh_mkdir(fd, &st, &parent)) {
 			made = false; /* swapped between our mkdir and the open */
 			raced = true;
 		}
 		if (fd >= 0 && raced && !only_root_could_make(&parent, &st)) {
 			r = errmsg_set(-EEXIST, err, errlen,
-				       "'%.*s' appeared while stepdown was creating it, in '%.*s', "
-				       "owned by uid %u: not using what someone else put "
-				       "there; start again, and keep the parents of a --writable "
-				       "dir root-owned",
+				       "'%.*s' appeared while stepdown was creating it, in '%.*s' "
+				       "(owner uid %u): not using it; keep that parent root's",
 				       shown, path, (int)(comp - copy > 1 ? comp - copy - 1 : 1), path,
 				       (unsigned)parent.st_uid);
 			close(fd);
@@ -308,6 +310,15 @@ static void keep(char slots[][256], uint64_t count, const char *path, int err)
 		snprintf(slots[count - 1], 256, "%s'%s'", n > 200 ? "..." : "", shown);
 }
 
+/* A failure that stops the start, whatever its errno. */
+static void count_error(struct walker *w, const char *path, int err)
+{
+	if (!w->st.first_errno)
+		w->st.first_errno = err;
+	w->st.errors++;
+	keep(w->st.error_paths, w->st.errors, path, err);
+}
+
 static void record_error(struct walker *w, const char *path, int err)
 {
 	if (err == ENOENT || err == ESTALE)
@@ -316,10 +327,7 @@ static void record_error(struct walker *w, const char *path, int err)
 		w->st.read_only_entries++;
 		return;
 	}
-	if (!w->st.first_errno)
-		w->st.first_errno = err;
-	w->st.errors++;
-	keep(w->st.error_paths, w->st.errors, path, err);
+	count_error(w, path, err);
 }
 
 static void record_hardlink(struct walker *w)
@@ -420,14 +428,14 @@ static void undo_change(struct walker *w, int fd, const struct pinned *before,
 			const struct pinned *now)
 {
 	if (fchownat(fd, "", before->uid, before->gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0) {
-		record_error(w, w->path, errno);
+		count_error(w, w->path, errno);
 		return;
 	}
 	if (!S_ISLNK(before->mode) && (before->mode & 07777) != (now->mode & 07777)) {
 		char proc[64];
 		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-		if (chmod(proc, before->mode & 07777) < 0) {
-			record_error(w, w->path, errno);
+		if (chmod(proc, before->mode & 07777) < 0) { /* no /proc: fail, loudly */
+			count_error(w, w->path, errno);
 			return;
 		}
 	}

@@ -16,8 +16,11 @@
  *   reported;
  * - symlinks are never followed (a link is re-owned itself); other mounts
  *   are not entered; entries already owned by uid:gid are not touched;
- * - entries that vanish or change while the walk runs are not errors, and
- *   a directory moved away during the walk is reported, not walked further.
+ * - entries that vanish or change while the walk runs are not errors; a
+ *   directory moved away while the walk holds it open is finished through
+ *   its fd (it was in the tree when entered), and one that the walk must
+ *   find again (beyond WALK_OPEN_LEVELS) and cannot is reported and not
+ *   walked further.
  * Memory is bounded by depth (and by jobs), never by the number of entries;
  * any depth and path length works. */
 #ifndef STEPDOWN_WALK_H

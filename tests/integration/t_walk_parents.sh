@@ -17,7 +17,7 @@ chmod 1777 "$P/sticky"
 chown 1000:1000 "$P/usr"            # /home/app with -w /home/app/.cache
 chmod 0775 "$P/grp"                 # group root may write (OpenShift's gid 0)
 chown 4444:4444 "$P/deep"           # a writable ancestor, not the parent
-warned() { grep -c "can be written by someone other than root" "$T/err"; }
+warned() { grep -c "is writable by others than root" "$T/err"; }
 for case in "rootonly 0" "sticky 0" "usr 1" "grp 1" "deep/x/y 1"; do
   set -- $case
   for dry in "" --dry-run; do
