@@ -6,6 +6,8 @@
 #   1. two replicas of stepdown on one volume, each re-owning directories
 #      the other is still walking, while the user swaps (RENAME_EXCHANGE)
 #      hard links to an outside root 0600 file with the entries;
+#   1b. one stepdown with --jobs 4 walking one directory twice (the user
+#      renames it back and forth), with the same swaps;
 #   2. another uid links an outside file into a dir of the tree and unlinks
 #      it again, over and over;
 #   4. another uid flips a root 0700 directory onto the declared name that
@@ -54,6 +56,36 @@ echo "info: 1: $rounds rounds of two replicas, $swaps exchanges done ($failed re
 [ "$swaps" -gt 0 ] && pass "1: the user's exchanges went through ($swaps)" || fail "1: no exchange ever went through"
 expect_eq "1: the outside file kept owner and mode after every round" 0 "$hurt"
 expect_eq "1: every start exited 0" 0 "$bad"
+
+# --- 1b: one stepdown with jobs, the same directory walked twice ----------
+# A root-only dir inside a dir the user owns: the user renames it back and
+# forth, so the listing shows it again under the other name and two
+# walkers walk it at once; the first to leave it re-owns it while the
+# other is still inside, and the user then swaps hard links in.
+W=$T/w1b
+mkdir -p "$W/u/r"
+for j in $(seq 1 40); do echo w > "$W/u/r/f$j"; done
+ln "$O/shadow" "$W/u/h"
+pairs=(); for j in 1 10 20 30 40; do pairs+=("$W/u/h" "$W/u/r/f$j"); done
+setpriv --reuid 1000 --regid 1000 --clear-groups "$ATTACKER" flip 90 "$W/u/r" "$W/u/r2" > "$T/att/fl1" &
+flipper=$!
+setpriv --reuid 1000 --regid 1000 --clear-groups "$ATTACKER" exchange 90 "${pairs[@]}" > "$T/att/ex1" &
+attacker_pid="$flipper $!"
+rounds=0 hurt=0 bad=0 start=$SECONDS
+while [ $((SECONDS - start)) -lt "$SECONDS_EACH" ] || [ "$rounds" -lt 10 ]; do
+  chown -R 0:0 "$W"; chown 1000:1000 "$W/u"
+  in_ns "$STEPDOWN" --jobs 4 -u app -w "$W" -- true 2>"$T/err"
+  rc=$?; rounds=$((rounds + 1))
+  [ "$rc" = 0 ] || { bad=$((bad + 1)); [ "$bad" -le 2 ] && fail "1b: round $rounds: exit $rc: $(head -2 "$T/err")"; }
+  [ "$(stat -c '%u:%g %a' "$O/shadow")" = "0:0 600" ] || { hurt=$((hurt + 1)); chown 0:0 "$O/shadow"; chmod 0600 "$O/shadow"; }
+  [ $((SECONDS - start)) -ge 60 ] && break
+done
+kill -TERM $attacker_pid; wait $attacker_pid
+read -r flips _ < "$T/att/fl1"; read -r swaps _ < "$T/att/ex1"
+echo "info: 1b: $rounds starts with --jobs 4, $flips renames, $swaps exchanges"
+[ "$flips" -gt 100 ] && pass "1b: the user renamed the dir at full speed ($flips)" || fail "1b: only $flips renames"
+expect_eq "1b: the outside file kept owner and mode after every start" 0 "$hurt"
+expect_eq "1b: every start exited 0" 0 "$bad"
 
 # --- 2: link in, unlink, over and over --------------------------------------
 W=$T/w2
