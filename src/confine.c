@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/landlock.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "stepdown/declared.h"
 #include "stepdown/errmsg.h"
 
 /* Older uapi headers (and C libraries without them) lack the later parts.
@@ -87,9 +87,13 @@ const char *confine_unavailable_reason(int abi)
 	case EOPNOTSUPP:
 		return "Landlock is not enabled (see the lsm= boot parameter)";
 	case EPERM:
-		return "the Landlock calls are refused (by a seccomp profile?)";
+		return "the Landlock calls are refused (landlock_create_ruleset: Operation not "
+		       "permitted), by the runtime's seccomp profile?: allow landlock_* in it";
+	case EINVAL:
+		return "landlock_create_ruleset fails with Invalid argument (a seccomp profile "
+		       "that answers calls it does not know so?): allow landlock_* in it";
 	default:
-		return "Landlock is not usable";
+		return "landlock_create_ruleset fails: Landlock is not usable";
 	}
 }
 
@@ -177,51 +181,6 @@ static char *resolved_path(int fd, const char *path)
 	return strdup(buf);
 }
 
-/* Open path as O_PATH with no symlink in any component: a path that a
- * previous run could have swapped for a link must not carry the rule
- * elsewhere. openat2 (Linux 5.6) is there wherever Landlock is (5.13);
- * where it is not, nothing is enforced and O_NOFOLLOW checks the last
- * component. A symlink is named in the error. */
-static int open_no_symlinks(const char *path, int *out, char *err, size_t errlen)
-{
-	struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
-				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
-	struct stat st;
-	if (path[0] != '/')
-		return errmsg_set(-EINVAL, err, errlen, "'%s' is not an absolute path", path);
-	long fd = syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
-	if (fd < 0 && errno == ENOSYS)
-		fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0 && fstat((int)fd, &st) == 0 && S_ISLNK(st.st_mode)) {
-		close((int)fd);
-		fd = -1;
-		errno = ELOOP;
-	}
-	if (fd >= 0) {
-		*out = (int)fd;
-		return 0;
-	}
-	int e = errno;
-	if (e == ENOENT)
-		return errmsg_set(-ENOENT, err, errlen, "'%s' does not exist", path);
-	if (e != ELOOP)
-		return errmsg_set(-e, err, errlen, "cannot open '%s': %s", path, strerror(e));
-	/* Which component is the link: the first prefix that is one. */
-	int n = (int)strlen(path);
-	for (const char *c = path + 1; (c = strchr(c, '/')) && c - path < PATH_MAX; c++) {
-		char prefix[PATH_MAX];
-		snprintf(prefix, sizeof(prefix), "%.*s", (int)(c - path), path);
-		if (lstat(prefix, &st) == 0 && S_ISLNK(st.st_mode)) {
-			n = (int)(c - path);
-			break;
-		}
-	}
-	return errmsg_set(-ELOOP, err, errlen,
-			  "'%.*s' is a symlink; a declared path must not contain one (give the "
-			  "real path)",
-			  n, path);
-}
-
 static struct confine_rule *new_rule(struct confine *c)
 {
 	struct confine_rule *grown = realloc(c->rules, (c->n_rules + 1) * sizeof(*grown));
@@ -241,7 +200,7 @@ int confine_add(struct confine *c, const char *path, enum confine_origin origin,
 		fd = open(path, O_PATH | O_CLOEXEC);
 		r = fd < 0 ? -errno : 0;
 	} else {
-		r = open_no_symlinks(path, &fd, err, errlen);
+		r = declared_open_path(path, &fd, err, errlen);
 		if (r < 0 && !(r == -ENOENT && missing_ok))
 			return r;
 	}

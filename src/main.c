@@ -59,7 +59,7 @@ static const char *missing_root_caps(void)
 /* The --user-from directory, by identity: when the workload runs as its
  * owner, that tree is the host's and is never re-owned, however a
  * --writable dir above or below it is spelled. */
-static struct walk_identity host_dir;
+static struct dir_identity host_dir;
 
 /* --user-from: the owner of path (a host bind mount), unless that is root.
  * Its group is taken too, but never gid 0 (what `sudo chown user dir`
@@ -68,9 +68,9 @@ static struct walk_identity host_dir;
 static int identity_from_path(const char *path, struct ident *id)
 {
 	char err[512], spec[32];
-	struct walk_declared dd;
+	struct declared_dir dd;
 	struct stat st;
-	if (walk_open_declared(path, false, 0, 0, NULL, &dd, err, sizeof(err)) < 0) {
+	if (declared_open_dir(path, false, 0, 0, NULL, &dd, err, sizeof(err)) < 0) {
 		log_error("--user-from: %s", err);
 		return -1;
 	}
@@ -97,7 +97,7 @@ static int identity_from_path(const char *path, struct ident *id)
 			   path, (unsigned)id->gid, id->has_entry ? "its primary group" : "= uid");
 	log_info("--user-from: %s is owned by uid %u, running as its owner", path,
 		 (unsigned)st.st_uid);
-	host_dir = (struct walk_identity){ .set = true, .dev = st.st_dev, .ino = st.st_ino };
+	host_dir = (struct dir_identity){ .set = true, .dev = st.st_dev, .ino = st.st_ino };
 	return 1;
 }
 
@@ -219,7 +219,7 @@ static void report_walk(const char *path, const struct walk_stats *st)
 
 /* Whoever can write a parent of a declared dir can rename another
  * directory onto its name before stepdown starts. */
-static void warn_open_parent(const char *path, const struct walk_declared *dd)
+static void warn_open_parent(const char *path, const struct declared_dir *dd)
 {
 	if (!dd->open_parent_len)
 		return;
@@ -247,8 +247,8 @@ static int fix_writable(const struct config *cfg, const struct ident *id,
 	}
 	/* Every declared path is checked before any is created or walked. */
 	for (size_t i = 0; i < cfg->n_writable; i++) {
-		struct walk_declared dd;
-		int r = walk_open_declared(cfg->writable[i], false, id->uid, id->gid, &host_dir,
+		struct declared_dir dd;
+		int r = declared_open_dir(cfg->writable[i], false, id->uid, id->gid, &host_dir,
 					   &dd, err, sizeof(err));
 		if (r == 0)
 			close(dd.fd);
@@ -260,9 +260,9 @@ static int fix_writable(const struct config *cfg, const struct ident *id,
 	for (size_t i = 0; i < cfg->n_writable; i++) {
 		struct plan_dir *d = &dirs[i];
 		const char *path = cfg->writable[i];
-		struct walk_declared dd;
+		struct declared_dir dd;
 		d->path = path;
-		int r = walk_open_declared(path, !cfg->dry_run, id->uid, id->gid, &host_dir, &dd,
+		int r = declared_open_dir(path, !cfg->dry_run, id->uid, id->gid, &host_dir, &dd,
 					   err, sizeof(err));
 		if (r == -ENOENT && cfg->dry_run) {
 			d->missing = true;
@@ -305,6 +305,9 @@ static int fix_writable(const struct config *cfg, const struct ident *id,
 					    "with --cap-add DAC_READ_SEARCH)"
 				  : st->first_errno == EPERM
 					  ? " (needs CAP_CHOWN: run with --cap-add CHOWN)"
+				  : st->first_errno == EOPNOTSUPP
+					  ? " (statx is refused and /proc/self/fdinfo cannot be read: "
+					    "allow statx in the runtime's seccomp profile, or mount /proc)"
 					  : "");
 			return EXIT_STEPDOWN_FAILED;
 		}

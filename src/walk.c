@@ -20,7 +20,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <linux/stat.h>
 #include <pthread.h>
 #include <sched.h>
@@ -51,179 +50,6 @@ struct dirent64_raw {
 	unsigned char d_type;
 	char d_name[];
 };
-
-/* ------------------------------------------------------------------ */
-/* Opening the declared directory                                      */
-/* ------------------------------------------------------------------ */
-
-/* One component below dirfd, never through a symlink. */
-static int open_component(int dirfd, const char *name, int flags)
-{
-	static atomic_bool no_openat2;
-	if (!atomic_load(&no_openat2)) {
-		struct open_how how = {
-			.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
-			.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_BENEATH,
-		};
-		long fd = syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
-		if (fd >= 0 || errno != ENOSYS)
-			return fd >= 0 ? (int)fd : -errno;
-		atomic_store(&no_openat2, true);
-	}
-	int fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC);
-	return fd >= 0 ? fd : -errno;
-}
-
-/* Can someone other than root change the entries of a directory (owner
- * not root, or group/other write without the sticky bit)? */
-static bool others_can_write(const struct stat *st)
-{
-	return st->st_uid != 0 || ((st->st_mode & 022) && !(st->st_mode & S_ISVTX));
-}
-
-/* A component someone else put there is used only where nobody but root
- * could have: the parent is root's and not writable by others, or it is
- * root's and sticky and the entry is root's too (in a sticky directory only
- * an entry's owner can rename it). */
-static bool only_root_could_make(const struct stat *parent, const struct stat *entry)
-{
-	if (parent->st_uid != 0)
-		return false;
-	if (!(parent->st_mode & 022))
-		return true;
-	return (parent->st_mode & S_ISVTX) && entry->st_uid == 0;
-}
-
-/* Is fd the empty root-owned 0755 directory a mkdir of ours just made (in
- * a setgid parent: its group, and setgid too)? */
-static bool is_fresh_mkdir(int fd, const struct stat *st, const struct stat *parent)
-{
-	bool sgid = parent->st_mode & S_ISGID;
-	if (st->st_uid != 0 || st->st_gid != (sgid ? parent->st_gid : getegid()) ||
-	    (st->st_mode & 07777) != (sgid ? (S_ISGID | 0755) : 0755))
-		return false;
-	char buf[256];
-	bool empty = true;
-	long n;
-	while (empty && (n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
-		for (long pos = 0; pos < n;) {
-			struct dirent64_raw *d = (struct dirent64_raw *)(void *)(buf + pos);
-			const char *name = d->d_name;
-			if (!(name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2]))))
-				empty = false;
-			pos += d->d_reclen;
-		}
-	}
-	return empty && n == 0 && lseek(fd, 0, SEEK_SET) == 0;
-}
-
-int walk_open_declared(const char *path, bool create, uid_t uid, gid_t gid,
-		       const struct walk_identity *host, struct walk_declared *out, char *err,
-		       size_t errlen)
-{
-	*out = (struct walk_declared){ .fd = -1 };
-	if (path[0] != '/')
-		return errmsg_set(-EINVAL, err, errlen, "'%s' is not an absolute path", path);
-	if (path_has_dot_component(path))
-		return errmsg_set(-EINVAL, err, errlen,
-				  "'%s' has a '.' or '..' component; give the plain absolute path",
-				  path);
-	char *copy = strdup(path);
-	if (!copy)
-		return errmsg_set(-ENOMEM, err, errlen, "out of memory");
-	int dirfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct stat parent;
-	if (dirfd < 0 || fstat(dirfd, &parent) < 0) {
-		int e = errno;
-		free(copy);
-		if (dirfd >= 0)
-			close(dirfd);
-		return errmsg_set(-e, err, errlen, "cannot open /: %s", strerror(e));
-	}
-	int r = 0;
-	char *save = NULL;
-	for (char *comp = strtok_r(copy, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
-		int shown = (int)((size_t)(comp - copy) + strlen(comp));
-		bool last = path[shown + strspn(path + shown, "/")] == '\0';
-		if (others_can_write(&parent) && !out->open_parent_len) {
-			out->open_parent_len = comp - copy > 1 ? (size_t)(comp - copy) - 1 : 1;
-			out->open_parent_uid = parent.st_uid;
-			out->open_parent_gid = parent.st_gid;
-			out->open_parent_mode = parent.st_mode & 07777;
-		}
-		int fd = open_component(dirfd, comp, O_RDONLY | O_DIRECTORY);
-		bool made = false, raced = false;
-		if (fd == -ENOENT && create) {
-			TEST_HOOK("create", comp);
-			/* Exactly 0755, so nothing is chmod'ed later. umask is the
-			 * process's: this runs before any walk thread exists. */
-			mode_t old = umask(0);
-			made = mkdirat(dirfd, comp, 0755) == 0;
-			int e = errno;
-			umask(old);
-			if (!made && e != EEXIST) {
-				r = errmsg_set(-e, err, errlen, "cannot create '%.*s': %s", shown, path,
-					       strerror(e));
-				break;
-			}
-			raced = !made;
-			fd = open_component(dirfd, comp, O_RDONLY | O_DIRECTORY);
-		}
-		struct stat st;
-		if (fd >= 0 && fstat(fd, &st) < 0) {
-			int e = errno;
-			close(fd);
-			fd = -e;
-		} else if (fd >= 0 && made && !is_fresh_mkdir(fd, &st, &parent)) {
-			made = false; /* swapped between our mkdir and the open */
-			raced = true;
-		}
-		if (fd >= 0 && raced && !only_root_could_make(&parent, &st)) {
-			r = errmsg_set(-EEXIST, err, errlen,
-				       "'%.*s' appeared while stepdown was creating it, in '%.*s' "
-				       "(owner uid %u): not using it; keep that parent root's",
-				       shown, path, (int)(comp - copy > 1 ? comp - copy - 1 : 1), path,
-				       (unsigned)parent.st_uid);
-			close(fd);
-			break;
-		}
-		if (fd < 0) {
-			struct stat lst;
-			if ((fd == -ELOOP || fd == -ENOTDIR || fd == -EXDEV) &&
-			    fstatat(dirfd, comp, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode))
-				r = errmsg_set(-ELOOP, err, errlen,
-					       "'%.*s' is a symlink; a declared path must not contain "
-					       "one (give the real path)",
-					       shown, path);
-			else if (fd == -ENOENT)
-				r = errmsg_set(-ENOENT, err, errlen, "'%.*s' does not exist", shown,
-					       path);
-			else
-				r = errmsg_set(fd, err, errlen, "cannot open '%.*s': %s", shown, path,
-					       strerror(-fd));
-			break;
-		}
-		if (made && last && fchown(fd, uid, gid) < 0) {
-			r = errmsg_set(-errno, err, errlen, "cannot set up '%s': %s", path,
-				       strerror(errno));
-			close(fd);
-			break;
-		}
-		if (host && host->set && st.st_dev == host->dev && st.st_ino == host->ino)
-			out->under_host = true;
-		out->created = made && last;
-		close(dirfd);
-		dirfd = fd;
-		parent = st;
-	}
-	free(copy);
-	if (r < 0) {
-		close(dirfd);
-		return r;
-	}
-	out->fd = dirfd;
-	return 0;
-}
 
 /* ------------------------------------------------------------------ */
 /* The walk                                                            */
@@ -363,8 +189,10 @@ static void count_change(struct walker *w)
 }
 
 /* What the walk needs to know of an entry: one statx, which also gives the
- * mount (falling back to the device on kernels without STATX_MNT_ID,
- * consistently for the root and every entry). */
+ * mount. Where statx has no mount id (Linux before 5.8) or is refused
+ * (ENOSYS, or EPERM/EINVAL from an old seccomp profile; then fstatat), a
+ * pin's mount id is read from /proc/self/fdinfo, and a look by name says
+ * MNT_UNKNOWN: only pins decide what is another mount. */
 struct pinned {
 	mode_t mode;
 	ino_t ino;
@@ -375,22 +203,72 @@ struct pinned {
 	uint64_t mnt;
 };
 
+#define MNT_UNKNOWN UINT64_MAX
+
+static atomic_bool statx_refused;
+
+/* The mount id of what fd pins, from /proc/self/fdinfo (Linux 3.15).
+ * -EOPNOTSUPP when it cannot be read: never guessed. */
+static int fd_mount_id(int fd, uint64_t *mnt)
+{
+	char name[64], buf[512];
+	snprintf(name, sizeof(name), "/proc/self/fdinfo/%d", fd);
+	int in = open(name, O_RDONLY | O_CLOEXEC);
+	ssize_t n = in < 0 ? -1 : read(in, buf, sizeof(buf) - 1);
+	if (in >= 0)
+		close(in);
+	if (n <= 0)
+		return -EOPNOTSUPP;
+	buf[n] = '\0';
+	const char *at = strstr(buf, "\nmnt_id:");
+	unsigned long long id;
+	if (!at || sscanf(at + 8, "%llu", &id) != 1)
+		return -EOPNOTSUPP;
+	*mnt = id;
+	return 0;
+}
+
 /* statx through the raw syscall: the kernel's struct (linux/stat.h), and no
  * libc wrapper needed (musl 1.2.3 has none). */
 static int stat_at(int dirfd, const char *name, int flags, struct pinned *p)
 {
+	bool pin = flags & AT_EMPTY_PATH;
 	struct statx sx;
-	if (syscall(SYS_statx, dirfd, name, flags | AT_SYMLINK_NOFOLLOW,
-		    STATX_BASIC_STATS | STATX_MNT_ID, &sx) < 0)
+	if (!atomic_load(&statx_refused)) {
+		if (syscall(SYS_statx, dirfd, name, flags | AT_SYMLINK_NOFOLLOW,
+			    STATX_BASIC_STATS | STATX_MNT_ID, &sx) == 0) {
+			p->mode = sx.stx_mode;
+			p->ino = sx.stx_ino;
+			p->nlink = sx.stx_nlink;
+			p->uid = sx.stx_uid;
+			p->gid = sx.stx_gid;
+			p->dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+			p->mnt = MNT_UNKNOWN;
+			if (sx.stx_mask & STATX_MNT_ID)
+				p->mnt = sx.stx_mnt_id;
+			else if (pin)
+				return fd_mount_id(dirfd, &p->mnt);
+			return 0;
+		}
+		int e = errno;
+		if (e != ENOSYS && e != EPERM && e != EINVAL)
+			return -e;
+		if (!atomic_exchange(&statx_refused, true))
+			log_info("statx is refused (%s): the walk uses fstatat, and "
+				 "/proc/self/fdinfo for mount ids",
+				 strerror(e));
+	}
+	struct stat st;
+	if (fstatat(dirfd, name, &st, flags | AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
-	p->mode = sx.stx_mode;
-	p->ino = sx.stx_ino;
-	p->nlink = sx.stx_nlink;
-	p->uid = sx.stx_uid;
-	p->gid = sx.stx_gid;
-	p->dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
-	p->mnt = (sx.stx_mask & STATX_MNT_ID) ? sx.stx_mnt_id : (uint64_t)p->dev;
-	return 0;
+	p->mode = st.st_mode;
+	p->ino = st.st_ino;
+	p->nlink = st.st_nlink;
+	p->uid = st.st_uid;
+	p->gid = st.st_gid;
+	p->dev = st.st_dev;
+	p->mnt = MNT_UNKNOWN;
+	return pin ? fd_mount_id(dirfd, &p->mnt) : 0;
 }
 
 /* The entry an fd pins. */
@@ -554,7 +432,7 @@ static bool own_dir(struct walker *w, int fd, struct pinned *p, bool *change)
 		w->st.mounts++;
 		return false;
 	}
-	const struct walk_identity *host = &sh->o->host;
+	const struct dir_identity *host = &sh->o->host;
 	if (host->set && p->dev == host->dev && p->ino == host->ino) {
 		w->st.host++;
 		return false;
@@ -764,7 +642,7 @@ static void walk_from(struct walker *w, int fd, const struct pinned *st, bool fr
 				record_error(w, w->path, -r);
 				continue;
 			}
-			if (e.mnt != w->sh->root_mnt) {
+			if (e.mnt != MNT_UNKNOWN && e.mnt != w->sh->root_mnt) {
 				w->st.mounts++;
 				continue;
 			}
@@ -930,6 +808,8 @@ int walk_tree(int root_fd, const char *display, const struct walk_options *o,
 		goto out;
 	}
 	if ((r = pin_stat(root_fd, &st)) < 0) {
+		count_error(&w[0], display, -r);
+		merge(stats, &w[0].st);
 		close(root_fd);
 		goto out;
 	}

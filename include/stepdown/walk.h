@@ -31,15 +31,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "stepdown/declared.h"
+
 #define WALK_MAX_JOBS 16
 #define WALK_ERRORS_KEPT 3
-
-/* A directory by identity (device and inode), not by spelling. */
-struct walk_identity {
-	bool set;
-	dev_t dev;
-	ino_t ino;
-};
 
 struct walk_options {
 	uid_t uid;
@@ -47,7 +42,7 @@ struct walk_options {
 	bool dry_run;    /* count what would change, change nothing */
 	unsigned jobs;   /* threads, 1..WALK_MAX_JOBS */
 	bool progress;   /* report on stderr when a walk runs longer than ~2 s */
-	struct walk_identity host; /* never entered nor re-owned (--user-from's dir) */
+	struct dir_identity host; /* never entered nor re-owned (--user-from's dir) */
 };
 
 struct walk_stats {
@@ -72,39 +67,7 @@ struct walk_stats {
 	double seconds;
 };
 
-/* What opening a declared directory found. */
-struct walk_declared {
-	int fd;            /* O_RDONLY|O_DIRECTORY fd of the directory */
-	bool created;      /* this call made it */
-	bool under_host;   /* it is, or is below, the directory `host` names */
-	/* The first parent that someone other than root can write (owner not
-	 * root, or group/other write without the sticky bit): its length in
-	 * the path (0: none), owner and mode. Whoever can write it can rename
-	 * another directory onto the declared name. */
-	size_t open_parent_len;
-	uid_t open_parent_uid;
-	gid_t open_parent_gid;
-	mode_t open_parent_mode;
-};
-
-/* Open the declared directory path (absolute, no "." or ".." components)
- * without following a symlink in any component (openat2 RESOLVE_NO_SYMLINKS,
- * or a per-component O_NOFOLLOW walk where openat2 is missing). When create
- * is set, missing components are created mode 0755 owned by root, the last
- * one then owned by uid:gid; nothing that this call did not create is
- * changed. A component that appears between the look and the mkdir
- * (EEXIST), or that is not the empty directory just made when opened, was
- * put there by someone else: it is used as it is only when the parent is
- * root-owned and no one else can write it (or it is sticky and the entry is
- * root's), otherwise -EEXIST. host, when set, is compared with every
- * component (out->under_host). Returns 0, or -errno with a message in err:
- * -ELOOP for a symlink (naming the component), -ENOENT when missing and
- * !create, -ENOTDIR, -EINVAL for a path that is not absolute and normal. */
-int walk_open_declared(const char *path, bool create, uid_t uid, gid_t gid,
-		       const struct walk_identity *host, struct walk_declared *out, char *err,
-		       size_t errlen);
-
-/* Walk the tree below root_fd (which walk_open_declared gave) and set
+/* Walk the tree below root_fd (which declared_open_dir gave) and set
  * every entry to uid:gid by the rules above. display is the path used in
  * messages. Returns 0 when every entry was handled (read-only counts as
  * handled), or the negative errno of the first error (details in stats). */

@@ -139,7 +139,7 @@ workload='T=$0 A=$1 etc=$2
   (exec 3>/dev/zero) 2>/dev/null; echo "dev_zero $?" >> "$T/out/misc"
   (exec 3>/dev/full) 2>/dev/null; echo "dev_full $?" >> "$T/out/misc"
   (exec 3<>/dev/ptmx) 2>/dev/null; echo "dev_ptmx $?" >> "$T/out/misc"
-  f=/dev/shm/stepdown-confine-$$; (: > "$f") && rm "$f"; echo "dev_shm $?" >> "$T/out/misc"
+  f=/dev/shm/stepdown-confine-${T##*/}; (: > "$f") && rm "$f"; echo "dev_shm $?" >> "$T/out/misc"
   echo 500 > /proc/self/oom_score_adj; echo "proc_self $?" >> "$T/out/misc"
   echo "$HOME" > "$T/out/home"
   cat "/proc/$$/status" > "$T/out/status"

@@ -1,9 +1,10 @@
 #!/bin/bash
-# --confine-writes where the kernel has no Landlock. The no_landlock helper
+# --confine-writes where the kernel has no Landlock. The deny_syscall helper
 # (a test program, not part of stepdown) runs stepdown under a seccomp
 # filter that makes the three Landlock system calls fail with the errno of
 # a kernel without Landlock (ENOSYS), with Landlock not enabled at boot
-# (EOPNOTSUPP), or of a seccomp profile that refuses them (EPERM); nothing
+# (EOPNOTSUPP), or of a seccomp profile that refuses them (EPERM, or
+# EINVAL from a profile that answers unknown calls so); nothing
 # else changes. Required confinement then refuses to start (125) before
 # anything changes, with a message that says why and what to do;
 # best-effort warns and runs the workload unconfined; a dry run says what a
@@ -11,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 make_fixture
-: "${NO_LANDLOCK:?NO_LANDLOCK must point at the test helper (tests/integration/CMakeLists.txt)}"
+: "${DENY_SYSCALL:?DENY_SYSCALL must point at the test helper (tests/integration/CMakeLists.txt)}"
 
 A=$(mktemp -d /var/tmp/stepdown-confine.XXXXXX)   # outside /tmp, a default rule
 trap 'rm -rf "$T" "$A"' EXIT
@@ -22,7 +23,7 @@ in_ns_t() { NS_TIMEOUT=30 in_ns "$@"; }
 exists() { [ -e "$1" ] && echo present || echo absent; }
 
 # The helper changes nothing else: without --confine-writes all is as usual.
-out=$(in_ns_t "$NO_LANDLOCK" ENOSYS "$STEPDOWN" -u app -- sh -c 'echo "$(id -u)"')
+out=$(in_ns_t "$DENY_SYSCALL" landlock ENOSYS "$STEPDOWN" -u app -- sh -c 'echo "$(id -u)"')
 expect_eq "helper alone: stepdown runs as usual" 1000 "$out"
 # And the refusals below are the simulation's: with Landlock, this works.
 if "$STEPDOWN" --dry-run --confine-writes -u 4242 -- true 2>/dev/null | grep -q 'with Landlock ABI'; then
@@ -35,6 +36,7 @@ reasons=(
   "ENOSYS|has no Landlock \(Linux 5\.13"
   "EOPNOTSUPP|not enabled.*lsm="
   "EPERM|refused.*seccomp"
+  "EINVAL|landlock_create_ruleset.*Invalid argument.*seccomp"
 )
 for row in "${reasons[@]}"; do
   IFS='|' read -r e re <<< "$row"
@@ -42,10 +44,10 @@ for row in "${reasons[@]}"; do
     rm -f "$T/out"/*
     rm -rf "$A/made"
     if [ $how = option ]; then
-      err=$(in_ns_t "$NO_LANDLOCK" "$e" "$STEPDOWN" -u app -w "$A/made" --confine-writes \
+      err=$(in_ns_t "$DENY_SYSCALL" landlock "$e" "$STEPDOWN" -u app -w "$A/made" --confine-writes \
         -- touch "$T/out/ran" 2>&1)
     else
-      err=$(STEPDOWN_CONFINE_WRITES=1 in_ns_t "$NO_LANDLOCK" "$e" "$STEPDOWN" -u app -w "$A/made" \
+      err=$(STEPDOWN_CONFINE_WRITES=1 in_ns_t "$DENY_SYSCALL" landlock "$e" "$STEPDOWN" -u app -w "$A/made" \
         -- touch "$T/out/ran" 2>&1)
     fi
     expect_eq "$e, required ($how): exit status" 125 "$?"
@@ -60,10 +62,10 @@ done
 for how in option env; do
   rm -f "$T/out"/* "$A/ww"/*
   if [ $how = option ]; then
-    err=$(in_ns_t "$NO_LANDLOCK" ENOSYS "$STEPDOWN" -u app --confine-writes=best-effort \
+    err=$(in_ns_t "$DENY_SYSCALL" landlock ENOSYS "$STEPDOWN" -u app --confine-writes=best-effort \
       -- sh -c ': > "$0/ww/planted"; echo $? > "$1/out/rc"' "$A" "$T" 2>&1)
   else
-    err=$(STEPDOWN_CONFINE_WRITES=best-effort in_ns_t "$NO_LANDLOCK" ENOSYS "$STEPDOWN" -u app \
+    err=$(STEPDOWN_CONFINE_WRITES=best-effort in_ns_t "$DENY_SYSCALL" landlock ENOSYS "$STEPDOWN" -u app \
       -- sh -c ': > "$0/ww/planted"; echo $? > "$1/out/rc"' "$A" "$T" 2>&1)
   fi
   expect_eq "best-effort ($how): exit status" 0 "$?"
@@ -75,18 +77,18 @@ for how in option env; do
 done
 
 # A dry run says what a real run would do, and still exits 0.
-out=$(in_ns_t "$NO_LANDLOCK" ENOSYS "$STEPDOWN" --dry-run -u app --confine-writes -- true 2>"$T/err")
+out=$(in_ns_t "$DENY_SYSCALL" landlock ENOSYS "$STEPDOWN" --dry-run -u app --confine-writes -- true 2>"$T/err")
 expect_eq "dry run, required: exit status" 0 "$?"
 expect_match "dry run, required: the plan says it would refuse" \
   '^  confine:   no Landlock: the kernel has no Landlock.*refuse to start \(exit 125\)' "$out"
 expect_match "dry run, required: a warning says so" '^stepdown: warning: a real run would stop here: --confine-writes' "$(cat "$T/err")"
-out=$(in_ns_t "$NO_LANDLOCK" ENOSYS "$STEPDOWN" --dry-run -u app --confine-writes=best-effort -- true 2>/dev/null)
+out=$(in_ns_t "$DENY_SYSCALL" landlock ENOSYS "$STEPDOWN" --dry-run -u app --confine-writes=best-effort -- true 2>/dev/null)
 expect_match "dry run, best-effort: the plan says it would run unconfined" \
   '^  confine:   no Landlock: .*best-effort: the workload would run WITHOUT write confinement' "$out"
 
 # A missing --allow-write path is an error whatever the kernel.
 rm -f "$T/out"/*
-err=$(in_ns_t "$NO_LANDLOCK" ENOSYS "$STEPDOWN" -u app --confine-writes=best-effort \
+err=$(in_ns_t "$DENY_SYSCALL" landlock ENOSYS "$STEPDOWN" -u app --confine-writes=best-effort \
   --allow-write "$A/missing" -- touch "$T/out/ran" 2>&1)
 expect_eq "best-effort, missing --allow-write: exit status" 125 "$?"
 expect_match "best-effort, missing --allow-write: named" "--allow-write: '$A/missing' does not exist" "$err"

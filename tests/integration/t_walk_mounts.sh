@@ -28,8 +28,9 @@ inside_ns '
   mkdir "$W/tmp/sub" && echo t > "$W/tmp/tf" && echo t > "$W/tmp/sub/tf2" || exit 91
   mount --bind "$T/other" "$W/bind" || exit 92
   exec "$@"' "$STEPDOWN" -v -u app -w "$W" -- /bin/sh -c \
-  'stat -c "%u:%g %n" "$0/tmp" "$0/tmp/tf" "$0/tmp/sub" "$0/tmp/sub/tf2" \
-     "$0/bind" "$0/bind/f" "$0/bind/sub/g" > "$1/out/inside"' "$W" "$T" 2>"$T/err"
+  'for p in "$0/tmp" "$0/tmp/tf" "$0/tmp/sub" "$0/tmp/sub/tf2" "$0/bind" "$0/bind/f" \
+     "$0/bind/sub/g"; do find "$p" -maxdepth 0 -printf "%U:%G %p\n"; done > "$1/out/inside"' \
+  "$W" "$T" 2>"$T/err"
 expect_eq "tmpfs and bind mount below: exit 0" 0 "$?"
 expect_eq "tmpfs (seen from the workload) not crossed: all 0:0" \
   "0:0 $W/tmp|0:0 $W/tmp/tf|0:0 $W/tmp/sub|0:0 $W/tmp/sub/tf2" \
