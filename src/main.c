@@ -437,6 +437,14 @@ int main(int argc, char *argv[], char *envp[])
 	int rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
+	/* Phase 1b: a setuid, setgid or setcap install would let its caller
+	 * steer a root process; refused before a single option is read. */
+	if (priv_check_not_setid() < 0) {
+		log_error("installed setuid, setgid or with file capabilities (the kernel runs it "
+			  "in secure mode); refusing: install stepdown mode 0755, no s bit, no "
+			  "setcap");
+		return EXIT_STEPDOWN_FAILED;
+	}
 
 	/* Phase 2: configuration, validated before anything changes. */
 	if (config_parse(&cfg, argc, argv, envp, err, sizeof(err)) < 0) {
@@ -453,12 +461,6 @@ int main(int argc, char *argv[], char *envp[])
 		return fflush(stdout) == 0 ? 0 : EXIT_STEPDOWN_FAILED;
 	}
 	log_set_level((enum log_level)cfg.verbosity);
-	if (priv_check_not_setid() < 0) {
-		log_error("installed setuid, setgid or with file capabilities (the kernel runs it "
-			  "in secure mode); refusing: install stepdown mode 0755, no s bit, no "
-			  "setcap");
-		return EXIT_STEPDOWN_FAILED;
-	}
 
 	/* Phase 3: identity, from /etc/passwd and /etc/group. */
 	if ((rc = resolve_identity(&cfg, &switching, &id)) != 0) {
@@ -505,8 +507,10 @@ int main(int argc, char *argv[], char *envp[])
 	}
 	free(dirs);
 
-	if (getpid() != 1 && !cfg.exec_mode)
-		(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	if (getpid() != 1 && !cfg.exec_mode && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		log_warn("cannot become a child subreaper (%s): orphans of the workload go to "
+			 "the real PID 1, and the grace period does not wait for them",
+			 strerror(errno));
 
 	/* Phase 5: the drop, in this process, before any fork. */
 	if ((rc = drop_privileges(&cfg, switching, &id)) != 0)

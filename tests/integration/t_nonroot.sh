@@ -45,10 +45,19 @@ for mode in 4755 2755; do
   setpriv --reuid 1234 --regid 1234 --clear-groups "$T/stepdown-suid" -u app -- touch "$T/out/ran" 2>"$T/err"
   expect_eq "installed mode $mode: 125" 125 "$?"
   expect_match "  says why" "installed setuid, setgid or with file capabilities" "$(cat "$T/err")"
+  # The refusal is the first thing it does: before options and environment
+  # are read (no --help, no usage error, nothing parsed for the caller).
+  for args in "--help" "--version" "--bogus-option" "-u"; do
+    out=$(STEPDOWN_USER=app setpriv --reuid 1234 --regid 1234 --clear-groups "$T/stepdown-suid" $args 2>"$T/err")
+    expect_eq "installed mode $mode, $args: 125" 125 "$?"
+    expect_eq "  nothing on stdout" "" "$out"
+    expect_eq "  only the refusal on stderr" 1 "$(grep -c . "$T/err")"
+    expect_match "  which says why" "installed setuid, setgid or with file capabilities" "$(cat "$T/err")"
+  done
 done
 # Installed with a file capability: the kernel runs it in secure mode, and a
 # kept capability would otherwise become ambient for any command. (NET_RAW:
-# one --keep-cap accepts; DAC_OVERRIDE and the like are refused earlier.)
+# one --keep-cap accepts.)
 chmod 0755 "$T/stepdown-suid"
 setcap cap_net_raw+ep "$T/stepdown-suid"
 setpriv --reuid 1234 --regid 1234 --clear-groups "$T/stepdown-suid" --keep-cap NET_RAW \

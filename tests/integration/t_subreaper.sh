@@ -123,6 +123,16 @@ else
   fail "grace 1: stepdown returned after $(elapsed "$t0" "$t1") s, expected 1 to 5 s"
 fi
 
+# 4. A runtime that refuses PR_SET_CHILD_SUBREAPER (seccomp): stepdown says
+# so once, with what it means, and runs the workload all the same.
+: "${DENY_SYSCALL:?DENY_SYSCALL must point at the test helper}"
+IT_MARK=$T in_mnt "$DENY_SYSCALL" subreaper EPERM "$STEPDOWN" -u app -- sh -c 'exit 6' 2>"$T/err"
+expect_eq "subreaper refused: the workload ran, its status passed on" 6 "$?"
+expect_eq "subreaper refused: one warning" 1 "$(grep -c "cannot become a child subreaper (Operation not permitted)" "$T/err")"
+expect_match "  saying what it means" "orphans of the workload go to the real PID 1" "$(cat "$T/err")"
+IT_MARK=$T in_mnt "$STEPDOWN" -u app -- true 2>"$T/err"
+expect_eq "subreaper allowed: no warning" 0 "$(grep -c subreaper "$T/err")"
+
 kill "$bystander" 2>/dev/null
 wait "$bystander" 2>/dev/null
 finish
