@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static bool has_name(const char *entry, const char *name)
 {
@@ -68,4 +69,20 @@ void env_free(char **env)
 	for (size_t i = 0; env[i]; i++)
 		free(env[i]);
 	free(env);
+}
+
+const char *env_choose_home(const char *home_opt, bool switching, bool has_entry,
+			    const char *passwd_home, char *const envp[])
+{
+	if (home_opt)
+		return home_opt;
+	if (switching || has_entry)
+		return passwd_home;
+	const char *home = env_lookup(envp, "HOME");
+	return home && *home ? home : passwd_home;
+}
+
+bool env_home_unusable(const char *home, bool confined_out)
+{
+	return confined_out || access(home, W_OK) != 0;
 }

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "stepdown/exit_codes.h"
 #include "stepdown/log.h"
 #include "stepdown/path.h"
 
@@ -44,7 +45,7 @@ void init_signals_block(struct init_signals *st)
 
 int init_exec_status(int err)
 {
-	return err == ENOENT ? 127 : 126;
+	return err == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE;
 }
 
 int init_wait_status(int status)
@@ -52,8 +53,8 @@ int init_wait_status(int status)
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 125;
+		return EXIT_SIGNAL_BASE + WTERMSIG(status);
+	return EXIT_STEPDOWN_FAILED;
 }
 
 /* Hand the workload what stepdown was started with: SIGCHLD ignored if it

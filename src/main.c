@@ -13,14 +13,15 @@
 #include "stepdown/confine.h"
 #include "stepdown/config.h"
 #include "stepdown/env.h"
-#include "stepdown/ident.h"
+#include "stepdown/exit_codes.h"
+#include "stepdown/identity.h"
 #include "stepdown/init.h"
 #include "stepdown/log.h"
 #include "stepdown/plan.h"
 #include "stepdown/priv.h"
-#include "stepdown/walk.h"
+#include "stepdown/writable.h"
 
-#define EXIT_STEPDOWN_FAILED 125
+
 #define PASSWD_FILE "/etc/passwd"
 #define GROUP_FILE "/etc/group"
 
@@ -41,130 +42,43 @@ static double elapsed_ms(const struct timespec *since)
 	       (double)(now.tv_nsec - since->tv_nsec) / 1e6;
 }
 
-/* Root must be able to give up everything: switch ids and clear the
- * bounding set. Returns the missing capability names, or NULL. */
-static const char *missing_root_caps(void)
-{
-	bool uid = priv_has_cap(CAP_SETUID);
-	bool gid = priv_has_cap(CAP_SETGID);
-	bool pcap = priv_has_cap(CAP_SETPCAP);
-	if (uid && gid && pcap)
-		return NULL;
-	static char buf[64];
-	snprintf(buf, sizeof(buf), "%s%s%s", uid ? "" : " SETUID", gid ? "" : " SETGID",
-		 pcap ? "" : " SETPCAP");
-	return buf + 1;
-}
-
-/* The --user-from directory, by identity: when the workload runs as its
- * owner, that tree is the host's and is never re-owned, however a
- * --writable dir above or below it is spelled. */
-static struct dir_identity host_dir;
-
-/* --user-from: the owner of path (a host bind mount), unless that is root.
- * Its group is taken too, but never gid 0 (what `sudo chown user dir`
- * leaves): then the owner's primary group, or gid = uid for a bare uid.
- * Returns 1 with *id set, 0 to fall back to --user, -1 on error (logged). */
-static int identity_from_path(const char *path, struct ident *id)
-{
-	char err[512], spec[32];
-	struct declared_dir dd;
-	struct stat st;
-	if (declared_open_dir(path, false, 0, 0, NULL, &dd, err, sizeof(err)) < 0) {
-		log_error("--user-from: %s", err);
-		return -1;
-	}
-	int r = fstat(dd.fd, &st);
-	close(dd.fd);
-	if (r < 0) {
-		log_error("--user-from: cannot stat '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	if (st.st_uid == 0) {
-		log_info("--user-from: %s is owned by root; falling back to --user", path);
-		return 0;
-	}
-	if (st.st_gid == 0)
-		snprintf(spec, sizeof(spec), "%u", (unsigned)st.st_uid);
-	else
-		snprintf(spec, sizeof(spec), "%u:%u", (unsigned)st.st_uid, (unsigned)st.st_gid);
-	if (ident_resolve(spec, PASSWD_FILE, GROUP_FILE, id, err, sizeof(err)) < 0) {
-		log_error("--user-from %s: %s", path, err);
-		return -1;
-	}
-	if (st.st_gid == 0)
-		log_notice("--user-from: %s has group root (gid 0), not taken: gid %u (%s)",
-			   path, (unsigned)id->gid, id->has_entry ? "its primary group" : "= uid");
-	log_info("--user-from: %s is owned by uid %u, running as its owner", path,
-		 (unsigned)st.st_uid);
-	host_dir = (struct dir_identity){ .set = true, .dev = st.st_dev, .ino = st.st_ino };
-	return 1;
-}
-
-/* Group root is a common path to root-owned files: say so whenever the
- * workload will have it. */
-static void notice_group_root(const struct ident *id)
-{
-	bool in_root = id->gid == 0;
-	for (size_t i = 0; i < id->n_groups; i++)
-		in_root = in_root || id->groups[i] == 0;
-	if (in_root)
-		log_notice("the workload runs with group root (gid 0)%s; --user USER:GROUP "
-			   "chooses another",
-			   id->gid == 0 ? " as its primary group" : " as a supplementary group");
-}
-
-/* Who the workload runs as. Returns 0 or an exit code. */
-static int resolve_identity(const struct config *cfg, bool *switching, struct ident *id)
+/* Phase 3's report: who, and what of it deserves a word. Returns 0 or an
+ * exit code. */
+static int choose_identity(const struct config *cfg, struct identity *who)
 {
 	char err[512];
-	int r;
-
-	if (geteuid() != 0) {
-		*switching = false;
-		if ((r = ident_current(PASSWD_FILE, id, err, sizeof(err))) < 0) {
-			log_error("%s", err);
-			return EXIT_STEPDOWN_FAILED;
-		}
-		if (cfg->user) {
-			struct ident wanted;
-			if (ident_resolve(cfg->user, PASSWD_FILE, GROUP_FILE, &wanted, err,
-					  sizeof(err)) < 0) {
-				log_error("%s", err);
-				return EXIT_STEPDOWN_FAILED;
-			}
-			if (wanted.uid != id->uid || wanted.gid != id->gid)
-				log_notice("started as uid %u gid %u, not root: running as is, not as "
-					   "'%s' (uid %u gid %u)",
-					   (unsigned)id->uid, (unsigned)id->gid, cfg->user,
-					   (unsigned)wanted.uid, (unsigned)wanted.gid);
-			ident_free(&wanted);
-		} else {
-			log_notice("started as uid %u gid %u, not root: identity kept",
-				   (unsigned)id->uid, (unsigned)id->gid);
-		}
-		return 0;
-	}
-
-	*switching = true;
-	r = cfg->user_from ? identity_from_path(cfg->user_from, id) : 0;
-	if (r < 0)
-		return EXIT_STEPDOWN_FAILED;
-	if (r == 0 && !cfg->user) {
-		log_error(cfg->user_from ? "--user-from %s is owned by root and there is no --user "
-					   "to fall back to; give --user USER"
-					 : "started as root with no user to become; give --user USER "
-					   "(or STEPDOWN_USER)%s",
-			  cfg->user_from ? cfg->user_from : "");
-		return EXIT_STEPDOWN_FAILED;
-	}
-	if (r == 0 &&
-	    (r = ident_resolve(cfg->user, PASSWD_FILE, GROUP_FILE, id, err, sizeof(err))) < 0) {
+	if (identity_choose(cfg->user, cfg->user_from, PASSWD_FILE, GROUP_FILE, who, err,
+			    sizeof(err)) < 0) {
 		log_error("%s", err);
 		return EXIT_STEPDOWN_FAILED;
 	}
-	notice_group_root(id);
-	const char *missing = missing_root_caps();
+	const struct ident *id = &who->id;
+	if (!who->switching) {
+		if (who->not_as_asked)
+			log_notice("started as uid %u gid %u, not root: running as is, not as '%s' "
+				   "(uid %u gid %u)",
+				   (unsigned)id->uid, (unsigned)id->gid, cfg->user,
+				   (unsigned)who->asked_uid, (unsigned)who->asked_gid);
+		else if (!cfg->user)
+			log_notice("started as uid %u gid %u, not root: identity kept",
+				   (unsigned)id->uid, (unsigned)id->gid);
+		return 0;
+	}
+	if (cfg->user_from && who->source == IDENTITY_USER)
+		log_info("--user-from: %s is owned by root; falling back to --user", cfg->user_from);
+	if (who->source == IDENTITY_OWNER) {
+		if (who->owner_gid_root)
+			log_notice("--user-from: %s has group root (gid 0), not taken: gid %u (%s)",
+				   cfg->user_from, (unsigned)id->gid,
+				   id->has_entry ? "its primary group" : "= uid");
+		log_info("--user-from: %s is owned by uid %u, running as its owner",
+			 cfg->user_from, (unsigned)who->owner_uid);
+	}
+	if (who->group_root)
+		log_notice("the workload runs with group root (gid 0)%s; --user USER:GROUP "
+			   "chooses another",
+			   id->gid == 0 ? " as its primary group" : " as a supplementary group");
+	const char *missing = priv_missing_root_caps();
 	if (missing && cfg->dry_run) {
 		log_warn("a real run would stop here: started as root without %s; run the "
 			 "container with --cap-add for each",
@@ -173,7 +87,6 @@ static int resolve_identity(const struct config *cfg, bool *switching, struct id
 		log_error("started as root without the capabilities needed to drop root for good "
 			  "(missing: %s); run the container with --cap-add for each",
 			  missing);
-		ident_free(id);
 		return EXIT_STEPDOWN_FAILED;
 	}
 	return 0;
@@ -229,90 +142,67 @@ static void warn_open_parent(const char *path, const struct declared_dir *dd)
 		 (unsigned)dd->open_parent_gid, (unsigned)dd->open_parent_mode);
 }
 
-/* Phase 4 as root: create each declared dir and fix its tree's ownership.
- * In a dry run, only count. Returns 0 or an exit code. */
-static int fix_writable(const struct config *cfg, const struct ident *id,
-			struct plan_dir *dirs)
+/* Why a walk could not re-own everything, and what to do. */
+static const char *walk_advice(int e)
 {
-	char err[512];
-	if (cfg->n_writable == 0)
-		return 0; /* nothing to re-own: CAP_CHOWN is not needed */
-	struct walk_options wo = { .uid = id->uid, .gid = id->gid, .dry_run = cfg->dry_run,
-				   .jobs = cfg->jobs ? cfg->jobs : walk_default_jobs(),
-				   .progress = cfg->verbosity >= 1, .host = host_dir };
-	if (!cfg->dry_run && !priv_has_cap(CAP_CHOWN)) {
+	switch (e) {
+	case EACCES:
+		return " (entering a directory needs CAP_DAC_READ_SEARCH: run with --cap-add "
+		       "DAC_READ_SEARCH)";
+	case EPERM:
+		return " (needs CAP_CHOWN: run with --cap-add CHOWN)";
+	case EOPNOTSUPP:
+		return " (statx is refused and /proc/self/fdinfo cannot be read: allow statx in "
+		       "the runtime's seccomp profile, or mount /proc)";
+	default:
+		return "";
+	}
+}
+
+/* Phase 4 as root: create each declared dir and fix its tree's ownership
+ * (in a dry run, only count), then report. Returns 0 or an exit code. */
+static int fix_writable(const struct config *cfg, const struct identity *who,
+			struct writable_result *res)
+{
+	struct writable_run run = { .uid = who->id.uid, .gid = who->id.gid,
+				    .dry_run = cfg->dry_run, .jobs = cfg->jobs,
+				    .progress = cfg->verbosity >= 1, .host = who->host };
+	int r = writable_fix((const char *const *)cfg->writable, cfg->n_writable, &run, res);
+	for (size_t i = 0; i < res->n_done; i++) {
+		const struct writable_dir *d = &res->dirs[i];
+		if (r < 0 && res->stop == WRITABLE_BAD_PATH && i == res->failed)
+			break;
+		if (d->under_host) {
+			log_notice("%s is under --user-from %s: the host's files are not re-owned",
+				   d->path, cfg->user_from);
+			continue;
+		}
+		warn_open_parent(d->path, &d->opened);
+		if (d->walked && !cfg->dry_run)
+			report_walk(d->path, &d->st);
+	}
+	if (r == 0)
+		return 0;
+	if (res->stop == WRITABLE_NO_CHOWN) {
 		log_error("--writable needs CAP_CHOWN to set ownership; run the container with "
 			  "--cap-add CHOWN");
-		return EXIT_STEPDOWN_FAILED;
+	} else if (res->stop == WRITABLE_BAD_PATH && r == -EACCES &&
+		   !priv_has_cap(CAP_DAC_OVERRIDE)) {
+		log_error("--writable: %s (creating it in a directory root does not own needs "
+			  "CAP_DAC_OVERRIDE: run with --cap-add DAC_OVERRIDE, or create it in the "
+			  "image)",
+			  res->err);
+	} else if (res->stop == WRITABLE_BAD_PATH) {
+		log_error("--writable: %s", res->err);
+	} else {
+		const struct writable_dir *d = &res->dirs[res->failed];
+		for (uint64_t k = 0; k < d->st.errors && k < WALK_ERRORS_KEPT; k++)
+			log_error("cannot own %s", d->st.error_paths[k]);
+		log_error("%s: %llu entr%s could not be re-owned%s; the workload was not started",
+			  d->path, (unsigned long long)d->st.errors, d->st.errors == 1 ? "y" : "ies",
+			  walk_advice(d->st.first_errno));
 	}
-	/* Every declared path is checked before any is created or walked. */
-	for (size_t i = 0; i < cfg->n_writable; i++) {
-		struct declared_dir dd;
-		int r = declared_open_dir(cfg->writable[i], false, id->uid, id->gid, &host_dir,
-					   &dd, err, sizeof(err));
-		if (r == 0)
-			close(dd.fd);
-		else if (r != -ENOENT) {
-			log_error("--writable: %s", err);
-			return EXIT_STEPDOWN_FAILED;
-		}
-	}
-	for (size_t i = 0; i < cfg->n_writable; i++) {
-		struct plan_dir *d = &dirs[i];
-		const char *path = cfg->writable[i];
-		struct declared_dir dd;
-		d->path = path;
-		int r = declared_open_dir(path, !cfg->dry_run, id->uid, id->gid, &host_dir, &dd,
-					   err, sizeof(err));
-		if (r == -ENOENT && cfg->dry_run) {
-			d->missing = true;
-			warn_open_parent(path, &dd);
-			continue;
-		}
-		if (r == -EACCES && !priv_has_cap(CAP_DAC_OVERRIDE)) {
-			log_error("--writable: %s (creating it in a directory root does not own "
-				  "needs CAP_DAC_OVERRIDE: run with --cap-add DAC_OVERRIDE, or "
-				  "create it in the image)",
-				  err);
-			return EXIT_STEPDOWN_FAILED;
-		}
-		if (r < 0) {
-			log_error("--writable: %s", err);
-			return EXIT_STEPDOWN_FAILED;
-		}
-		d->created = dd.created;
-		if (dd.under_host) {
-			log_notice("%s is under --user-from %s: the host's files are not re-owned",
-				   path, cfg->user_from);
-			close(dd.fd);
-			d->skipped = true;
-			continue;
-		}
-		warn_open_parent(path, &dd);
-		d->rc = walk_tree(dd.fd, path, &wo, &d->st);
-		if (cfg->dry_run)
-			continue;
-		const struct walk_stats *st = &d->st;
-		report_walk(path, st);
-		if (d->rc < 0) {
-			for (uint64_t k = 0; k < st->errors && k < WALK_ERRORS_KEPT; k++)
-				log_error("cannot own %s", st->error_paths[k]);
-			log_error("%s: %llu entr%s could not be re-owned%s; the workload was not "
-				  "started",
-				  path, (unsigned long long)st->errors, st->errors == 1 ? "y" : "ies",
-				  st->first_errno == EACCES
-					  ? " (entering a directory needs CAP_DAC_READ_SEARCH: run "
-					    "with --cap-add DAC_READ_SEARCH)"
-				  : st->first_errno == EPERM
-					  ? " (needs CAP_CHOWN: run with --cap-add CHOWN)"
-				  : st->first_errno == EOPNOTSUPP
-					  ? " (statx is refused and /proc/self/fdinfo cannot be read: "
-					    "allow statx in the runtime's seccomp profile, or mount /proc)"
-					  : "");
-			return EXIT_STEPDOWN_FAILED;
-		}
-	}
-	return 0;
+	return EXIT_STEPDOWN_FAILED;
 }
 
 /* Phase 4 as non-root: nothing to chown; say which declared dir the
@@ -380,20 +270,6 @@ static int confine_writable(const struct config *cfg, struct confine *cf)
 	return 0;
 }
 
-/* HOME for the workload, before the drop; once the drop is done, main()
- * moves a default HOME the user cannot write to /tmp (caches of Hugging
- * Face, torch, matplotlib... live under HOME). */
-static const char *choose_home(const struct config *cfg, bool switching, const struct ident *id,
-			       char *const envp[])
-{
-	if (cfg->home)
-		return cfg->home;
-	if (switching || id->has_entry)
-		return id->home;
-	const char *home = env_lookup(envp, "HOME");
-	return home && *home ? home : id->home;
-}
-
 static int drop_privileges(const struct config *cfg, bool switching, const struct ident *id)
 {
 	const char *step = "";
@@ -427,16 +303,130 @@ static const char *exec_error_text(int e)
 	return strerror(e);
 }
 
-int main(int argc, char *argv[], char *envp[])
-{
-	struct timespec start;
+/* Everything a start carries from one phase to the next. */
+struct start {
+	struct timespec t0;
+	char **envp;
 	struct config cfg;
-	struct ident id;
-	char err[512];
-	bool switching;
-	int rc;
+	struct identity who;
+	const char *home;
+	struct confine cf;
+	bool confining;
+	struct writable_result dirs;
+};
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
+#define GO_ON (-1)
+
+/* Phase 2: configuration, validated before anything changes. Returns
+ * GO_ON, or the exit code when done (--help, --version, an error). */
+static int configure(struct start *s, int argc, char *argv[])
+{
+	char err[512];
+	if (config_parse(&s->cfg, argc, argv, s->envp, err, sizeof(err)) < 0) {
+		log_error("%s", err[0] ? err : "out of memory");
+		return EXIT_STEPDOWN_FAILED;
+	}
+	log_set_level((enum log_level)s->cfg.verbosity);
+	if (s->cfg.action == CONFIG_RUN)
+		return GO_ON;
+	if (s->cfg.action == CONFIG_HELP)
+		fputs(config_usage(), stdout);
+	else
+		printf("stepdown %s\n", STEPDOWN_VERSION);
+	return fflush(stdout) == 0 ? 0 : EXIT_STEPDOWN_FAILED;
+}
+
+/* --dry-run: the plan on stdout instead of the drop. */
+static int print_plan(struct start *s)
+{
+	struct plan plan = { .cfg = &s->cfg, .id = &s->who.id,
+			     .switch_identity = s->who.switching, .home = s->home,
+			     .is_pid1 = getpid() == 1, .envp = s->envp,
+			     .dirs = s->who.switching ? s->dirs.dirs : NULL,
+			     .confine = s->cfg.confine_writes != CONFINE_OFF ? &s->cf : NULL };
+	plan_print(stdout, &plan);
+	return fflush(stdout) == 0 ? 0 : EXIT_STEPDOWN_FAILED;
+}
+
+/* Not PID 1: orphans of the workload come to stepdown, as they would to
+ * an init (catatonit and tini do the same). */
+static void become_subreaper(const struct config *cfg)
+{
+	if (getpid() != 1 && !cfg->exec_mode && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		log_warn("cannot become a child subreaper (%s): orphans of the workload go to "
+			 "the real PID 1, and the grace period does not wait for them",
+			 strerror(errno));
+}
+
+/* --confine-writes: from here on, this process and all it starts may write
+ * only where the rules allow (PID 1 too: defence in depth). */
+static int confine_now(struct start *s)
+{
+	char err[512];
+	if (confine_restrict(&s->cf, err, sizeof(err)) < 0) {
+		log_error("cannot confine writes: %s", err);
+		return EXIT_STEPDOWN_FAILED;
+	}
+	log_info("writes confined with Landlock ABI %d: %zu rules (%.2f ms)", s->cf.abi_used,
+		 confine_count(&s->cf), elapsed_ms(&s->t0));
+	return 0;
+}
+
+/* Once the drop is done: a default HOME the user cannot write becomes /tmp. */
+static void settle_home(struct start *s)
+{
+	bool confined_out = s->confining && !confine_covers(&s->cf, s->home);
+	if (!s->cfg.home && env_home_unusable(s->home, confined_out)) {
+		log_notice("HOME %s is not writable by uid %u%s; using /tmp", s->home,
+			   (unsigned)s->who.id.uid, confined_out ? " under --confine-writes" : "");
+		s->home = "/tmp";
+	} else if (confined_out) {
+		log_warn("--home %s is not writable under --confine-writes", s->home);
+	}
+}
+
+/* Phase 6: run the workload, as its init or (--exec) as itself. */
+static int run_workload(struct start *s)
+{
+	char **env = env_build(s->envp, s->who.id.name, s->home);
+	if (!env) {
+		log_error("out of memory building the environment");
+		return EXIT_STEPDOWN_FAILED;
+	}
+	struct init_launch launch = { .argv = s->cfg.command, .envp = env,
+				      .has_umask = s->cfg.has_umask, .umask = s->cfg.umask,
+				      .signals = &start_signals };
+	if (s->cfg.exec_mode) {
+		int e = -init_exec(&launch);
+		log_error("cannot run '%s': %s", s->cfg.command[0], exec_error_text(e));
+		return init_exec_status(e);
+	}
+	struct init_options opts = { .signal_group = s->cfg.signal_group,
+				     .rewrite = s->cfg.rewrite, .grace = s->cfg.grace };
+	int exec_errno = 0;
+	int rc = init_supervise(&launch, &opts, &exec_errno);
+	if (rc < 0) {
+		log_error("cannot start the workload: %s", strerror(-rc));
+		return EXIT_STEPDOWN_FAILED;
+	}
+	if (exec_errno)
+		log_error("cannot run '%s': %s", s->cfg.command[0], exec_error_text(exec_errno));
+	log_info("workload ended with status %d (%.2f ms after start)", rc, elapsed_ms(&s->t0));
+	env_free(env);
+	return rc;
+}
+
+static void finish(struct start *s)
+{
+	writable_free(&s->dirs);
+	confine_free(&s->cf);
+	identity_free(&s->who);
+	config_free(&s->cfg);
+}
+
+static int start(struct start *s, int argc, char *argv[])
+{
+	int rc;
 	/* Phase 1b: a setuid, setgid or setcap install would let its caller
 	 * steer a root process; refused before a single option is read. */
 	if (priv_check_not_setid() < 0) {
@@ -445,126 +435,50 @@ int main(int argc, char *argv[], char *envp[])
 			  "setcap");
 		return EXIT_STEPDOWN_FAILED;
 	}
-
-	/* Phase 2: configuration, validated before anything changes. */
-	if (config_parse(&cfg, argc, argv, envp, err, sizeof(err)) < 0) {
-		log_error("%s", err[0] ? err : "out of memory");
-		config_free(&cfg);
-		return EXIT_STEPDOWN_FAILED;
-	}
-	if (cfg.action != CONFIG_RUN) {
-		if (cfg.action == CONFIG_HELP)
-			fputs(config_usage(), stdout);
-		else
-			printf("stepdown %s\n", STEPDOWN_VERSION);
-		config_free(&cfg);
-		return fflush(stdout) == 0 ? 0 : EXIT_STEPDOWN_FAILED;
-	}
-	log_set_level((enum log_level)cfg.verbosity);
+	if ((rc = configure(s, argc, argv)) != GO_ON)
+		return rc;
+	const struct config *cfg = &s->cfg;
 
 	/* Phase 3: identity, from /etc/passwd and /etc/group. */
-	if ((rc = resolve_identity(&cfg, &switching, &id)) != 0) {
-		config_free(&cfg);
+	if ((rc = choose_identity(cfg, &s->who)) != 0)
 		return rc;
-	}
-	const char *home = choose_home(&cfg, switching, &id, envp);
-	log_info("identity: %s uid=%u gid=%u, %zu groups, HOME=%s (%.2f ms)", id.name,
-		 (unsigned)id.uid, (unsigned)id.gid, id.n_groups, home, elapsed_ms(&start));
-
-	/* --confine-writes: Landlock probed, defaults and --allow-write checked. */
-	struct confine cf = { .ruleset_fd = -1 };
-	bool confining = false;
-	if (cfg.confine_writes != CONFINE_OFF &&
-	    (rc = prepare_confinement(&cfg, &cf, &confining)) != 0)
+	const struct ident *id = &s->who.id;
+	s->home = env_choose_home(cfg->home, s->who.switching, id->has_entry, id->home, s->envp);
+	log_info("identity: %s uid=%u gid=%u, %zu groups, HOME=%s (%.2f ms)", id->name,
+		 (unsigned)id->uid, (unsigned)id->gid, id->n_groups, s->home, elapsed_ms(&s->t0));
+	bool confine = cfg->confine_writes != CONFINE_OFF;
+	if (confine && (rc = prepare_confinement(cfg, &s->cf, &s->confining)) != 0)
 		return rc;
 
 	/* Phase 4: writable dirs, as root; counted only in a dry run. */
-	struct plan_dir *dirs = calloc(cfg.n_writable + 1, sizeof(*dirs));
-	if (!dirs) {
-		log_error("out of memory");
-		return EXIT_STEPDOWN_FAILED;
-	}
-	if (switching && (rc = fix_writable(&cfg, &id, dirs)) != 0)
+	if (s->who.switching && (rc = fix_writable(cfg, &s->who, &s->dirs)) != 0)
 		return rc;
-	if (!switching)
-		check_writable(&cfg, &id);
-	if (cfg.n_writable)
-		log_info("writable dirs done (%.2f ms)", elapsed_ms(&start));
-	if (cfg.confine_writes != CONFINE_OFF && (rc = confine_writable(&cfg, &cf)) != 0)
+	if (!s->who.switching)
+		check_writable(cfg, id);
+	if (cfg->n_writable)
+		log_info("writable dirs done (%.2f ms)", elapsed_ms(&s->t0));
+	if (confine && (rc = confine_writable(cfg, &s->cf)) != 0)
 		return rc;
-
-	if (cfg.dry_run) {
-		struct plan plan = { .cfg = &cfg, .id = &id, .switch_identity = switching,
-				     .home = home, .is_pid1 = getpid() == 1, .envp = envp,
-				     .dirs = switching ? dirs : NULL,
-				     .confine = cfg.confine_writes != CONFINE_OFF ? &cf : NULL };
-		plan_print(stdout, &plan);
-		confine_free(&cf);
-		free(dirs);
-		ident_free(&id);
-		config_free(&cfg);
-		return fflush(stdout) == 0 ? 0 : EXIT_STEPDOWN_FAILED;
-	}
-	free(dirs);
-
-	if (getpid() != 1 && !cfg.exec_mode && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
-		log_warn("cannot become a child subreaper (%s): orphans of the workload go to "
-			 "the real PID 1, and the grace period does not wait for them",
-			 strerror(errno));
+	if (cfg->dry_run)
+		return print_plan(s);
+	become_subreaper(cfg);
 
 	/* Phase 5: the drop, in this process, before any fork. */
-	if ((rc = drop_privileges(&cfg, switching, &id)) != 0)
+	if ((rc = drop_privileges(cfg, s->who.switching, id)) != 0)
 		return rc;
-	log_info("privileges dropped and verified: uid=%u gid=%u (%.2f ms)", (unsigned)id.uid,
-		 (unsigned)id.gid, elapsed_ms(&start));
+	log_info("privileges dropped and verified: uid=%u gid=%u (%.2f ms)", (unsigned)id->uid,
+		 (unsigned)id->gid, elapsed_ms(&s->t0));
+	if (s->confining && (rc = confine_now(s)) != 0)
+		return rc;
+	settle_home(s);
+	return run_workload(s);
+}
 
-	/* --confine-writes: from here on, this process and all it starts may
-	 * write only where the rules allow (PID 1 too: defence in depth). */
-	if (confining) {
-		if (confine_restrict(&cf, err, sizeof(err)) < 0) {
-			log_error("cannot confine writes: %s", err);
-			return EXIT_STEPDOWN_FAILED;
-		}
-		log_info("writes confined with Landlock ABI %d: %zu rules (%.2f ms)", cf.abi_used,
-			 confine_count(&cf), elapsed_ms(&start));
-	}
-
-	bool home_confined = confining && !confine_covers(&cf, home);
-	if (!cfg.home && (home_confined || access(home, W_OK) != 0)) {
-		log_notice("HOME %s is not writable by uid %u%s; using /tmp", home,
-			   (unsigned)id.uid, home_confined ? " under --confine-writes" : "");
-		home = "/tmp";
-	} else if (home_confined) {
-		log_warn("--home %s is not writable under --confine-writes", home);
-	}
-	char **env = env_build(envp, id.name, home);
-	if (!env) {
-		log_error("out of memory building the environment");
-		return EXIT_STEPDOWN_FAILED;
-	}
-
-	/* Phase 6: run the workload. */
-	struct init_launch launch = { .argv = cfg.command, .envp = env,
-				      .has_umask = cfg.has_umask, .umask = cfg.umask,
-				      .signals = &start_signals };
-	if (cfg.exec_mode) {
-		int e = -init_exec(&launch);
-		log_error("cannot run '%s': %s", cfg.command[0], exec_error_text(e));
-		return init_exec_status(e);
-	}
-	struct init_options opts = { .signal_group = cfg.signal_group, .rewrite = cfg.rewrite,
-				     .grace = cfg.grace };
-	int exec_errno = 0;
-	rc = init_supervise(&launch, &opts, &exec_errno);
-	if (rc < 0) {
-		log_error("cannot start the workload: %s", strerror(-rc));
-		return EXIT_STEPDOWN_FAILED;
-	}
-	if (exec_errno)
-		log_error("cannot run '%s': %s", cfg.command[0], exec_error_text(exec_errno));
-	log_info("workload ended with status %d (%.2f ms after start)", rc, elapsed_ms(&start));
-	env_free(env);
-	ident_free(&id);
-	config_free(&cfg);
+int main(int argc, char *argv[], char *envp[])
+{
+	struct start s = { .envp = envp, .cf = { .ruleset_fd = -1 } };
+	clock_gettime(CLOCK_MONOTONIC, &s.t0);
+	int rc = start(&s, argc, argv);
+	finish(&s);
 	return rc;
 }

@@ -166,12 +166,12 @@ void plan_print(FILE *out, const struct plan *p)
 	fprintf(out, "  grace:     %u s between TERM and KILL for leftover processes\n",
 		cfg->grace);
 	for (size_t i = 0; i < cfg->n_writable; i++) {
-		const struct plan_dir *d = p->dirs ? &p->dirs[i] : NULL;
+		const struct writable_dir *d = p->dirs ? &p->dirs[i] : NULL;
 		fputs("  writable:  ", out);
 		put(out, d ? d->path : cfg->writable[i]);
 		if (!d)
 			fputs(" (started as non-root: checked for writing only)\n", out);
-		else if (d->skipped)
+		else if (d->under_host)
 			fputs(" (under --user-from: not re-owned)\n", out);
 		else if (d->missing)
 			fprintf(out, " (missing: would be created, owned by %u:%u)\n",

@@ -337,3 +337,16 @@ int priv_verify(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups, uint
 		return errmsg_set(-EPERM, err, errlen, "setgid(0) succeeded: gid 0 is still reachable");
 	return 0;
 }
+
+const char *priv_missing_root_caps(void)
+{
+	bool uid = priv_has_cap(CAP_SETUID);
+	bool gid = priv_has_cap(CAP_SETGID);
+	bool pcap = priv_has_cap(CAP_SETPCAP);
+	if (uid && gid && pcap)
+		return NULL;
+	static char buf[64];
+	snprintf(buf, sizeof(buf), "%s%s%s", uid ? "" : " SETUID", gid ? "" : " SETGID",
+		 pcap ? "" : " SETPCAP");
+	return buf + 1;
+}

@@ -8,17 +8,7 @@
 #include "stepdown/confine.h"
 #include "stepdown/config.h"
 #include "stepdown/ident.h"
-#include "stepdown/walk.h"
-
-/* What the walk of one --writable dir found (counted, nothing changed). */
-struct plan_dir {
-	const char *path;
-	bool missing;   /* would be created */
-	bool created;
-	bool skipped;   /* under --user-from: never re-owned */
-	int rc;
-	struct walk_stats st;
-};
+#include "stepdown/writable.h"
 
 struct plan {
 	const struct config *cfg;
@@ -27,7 +17,7 @@ struct plan {
 	const char *home;
 	bool is_pid1;
 	char *const *envp;    /* the workload's environment, for PATH */
-	const struct plan_dir *dirs; /* one per cfg->writable, or NULL (not root) */
+	const struct writable_dir *dirs; /* one per cfg->writable, or NULL (not root) */
 	const struct confine *confine; /* the rules of --confine-writes, or NULL */
 };
 

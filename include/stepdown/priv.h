@@ -18,6 +18,11 @@ int priv_check_not_setid(void);
 /* Is cap in the effective set? False when the sets cannot be read. */
 bool priv_has_cap(int cap);
 
+/* What root lacks to give up everything (switch ids, clear the bounding
+ * set): the missing names of SETUID, SETGID and SETPCAP, space-separated,
+ * or NULL when none is missing. */
+const char *priv_missing_root_caps(void);
+
 /* Highest capability number the running kernel knows. */
 int priv_last_cap(void);
 

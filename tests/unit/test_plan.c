@@ -82,7 +82,7 @@ START_TEST(plan_writable_counts)
 	ck_assert_msg(config_parse(&cfg, 10, argv, envp, err, sizeof(err)) == 0, "%s", err);
 	struct ident id = { .uid = 1000, .gid = 1001, .name = (char *)"app",
 			    .home = (char *)"/home/app", .has_entry = true };
-	struct plan_dir dirs[3] = {
+	struct writable_dir dirs[3] = {
 		{ .path = "/a", .st = { .seen = 10, .changed = 7, .owned = 2, .hardlinks = 1 } },
 		{ .path = "/b", .missing = true },
 		{ .path = "/c", .st = { .seen = 1, .read_only = true } },
@@ -205,7 +205,7 @@ START_TEST(plan_escapes_control_bytes)
 	ck_assert_msg(config_parse(&cfg, 10, argv, envp, err, sizeof(err)) == 0, "%s", err);
 	struct ident id = { .uid = 1000, .gid = 1000, .name = (char *)"app\x1b[8m",
 			    .home = (char *)"/home/app", .has_entry = true };
-	struct plan_dir dirs[2] = {
+	struct writable_dir dirs[2] = {
 		{ .path = "/w/a\nstepdown: error: forged", .missing = true },
 		{ .path = "/w/b\x1b[2J", .st = { .seen = 1 } },
 	};
