@@ -17,7 +17,10 @@
 #   (d) a symlink as a component of the declared path, in the middle and
 #       last: refused with 125 naming it, nothing behind it touched;
 #   (e) a bind mount (same filesystem) below the declared dir: not
-#       entered, its contents untouched.
+#       entered, its contents untouched;
+#   (f) the hard link of (c), once the walk has pinned it, unlinked and a
+#       file of one link made under its name ($HOOKED stops the walk at
+#       that window; in the kinds a non-root uid can write).
 # In every case the exit status is checked and the rest of the tree must
 # be app's; "untouched" is owner, group, mode, link count and ctime.
 . "$(dirname "$0")/lib.sh"
@@ -131,5 +134,43 @@ for kind in $KINDS; do
     [ ! -e "$T/out/ran-d-$kind-$where" ] && pass "  (d, $kind, $where) workload not run" \
       || fail "  (d, $kind, $where) the workload ran"
   done
+done
+
+# --- (f) a hard link pinned, then swapped for a file of one link ----------
+# Once the walk has pinned the hard link to the outside file ($HOOKED stops
+# it there), its name is unlinked and a new file of the attacker's made
+# under it. The pinned outside file now has one link,
+# and so has what the name shows: only the look by name, which sees another
+# inode, tells them apart. Kinds where a non-root uid can write the dir:
+# another uid's own dir (4444), app's (1000), and root's sticky dir, where
+# the sticky bit refuses 4444 the unlink of root's name.
+: "${HOOKED:?HOOKED must point at stepdown_hooked}"
+declare -A ATTACKER_UID=([other]=4444 [sticky]=4444 [target]=1000)
+for kind in other sticky target; do
+  tree f "$kind"
+  echo 'root:$6$secret' > "$O/shadow"; chmod 0600 "$O/shadow"
+  ln "$O/shadow" "$D/planted"
+  ino=$(stat -c %i "$O/shadow")
+  u=${ATTACKER_UID[$kind]}
+  STEPDOWN_TEST_HOOK="pinned planted" STEPDOWN_TEST_HOOK_CMD="setpriv --reuid $u --regid $u \
+    --clear-groups sh -c 'touch \"$T/out/window-f-$kind\"; rm -f \"$D/planted\" && echo mine > \"$D/planted\"'" \
+    in_ns "$HOOKED" -u app -w "$W" -- true 2>"$T/err"
+  expect_eq "(f) hard link pinned, then swapped for uid $u's file, in a $kind dir: exit 0" 0 "$?"
+  [ -e "$T/out/window-f-$kind" ] && pass "  (f, $kind) the attacker's step ran at the window" \
+    || fail "  (f, $kind) the walk never reached the window"
+  if [ "$kind" = sticky ]; then
+    expect_eq "  (f, $kind) the sticky bit refused the unlink: still 2 links, 0:0 600" "0:0 600 2" \
+      "$(stat -c '%u:%g %a %h' "$O/shadow")"
+    expect_match "  (f, $kind) the hard link reported" "hard links? .*'$D/planted'" "$(cat "$T/err")"
+    rest_is_app f "$kind" "d/planted"
+  else
+    expect_eq "  (f, $kind) the outside file keeps owner and mode (1 link now)" "0:0 600 1" \
+      "$(stat -c '%u:%g %a %h' "$O/shadow")"
+    [ "$(stat -c %i "$D/planted")" != "$ino" ] && [ "$(stat -c %h "$D/planted")" = 1 ] \
+      && [ "$(cat "$D/planted")" = mine ] \
+      && pass "  (f, $kind) a new file of one link is under the name" \
+      || fail "  (f, $kind) the name is not the attacker's new file"
+    rest_is_app f "$kind" ""
+  fi
 done
 finish
