@@ -686,13 +686,15 @@ static const char *env_value(char *const envp[], const char *name)
 	return (v && *v) ? v : NULL;
 }
 
-/* The variables, for the options the command line did not give. */
+/* The variables, for the options the command line did not give. A row
+ * without one is marked CONFIG_OPTION_NO_ENV (the unit test holds every
+ * row to that). */
 static int apply_environment(struct config_parse_state *st, const bool given[N_OPTIONS],
 			     char *const envp[])
 {
 	for (size_t i = 0; i < N_OPTIONS; i++) {
 		const struct config_option *o = &options[i];
-		if (given[i] || (o->flags & CONFIG_OPTION_NO_ENV))
+		if (given[i] || !o->env)
 			continue;
 		const char *v = env_value(envp, o->env);
 		if (!v)
