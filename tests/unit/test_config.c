@@ -1334,6 +1334,7 @@ START_TEST(test_config_table_twin_read)
 	ck_assert_ptr_nonnull(o);
 	if (o->flags & CONFIG_OPTION_NO_ENV)
 		return;
+	ck_assert_msg(o->env != NULL, "%s has no STEPDOWN_* twin", o->long_name);
 	size_t k = 0;
 	while (k < N_ELEMS(twin_samples) && strcmp(twin_samples[k].option, o->long_name) != 0)
 		k++;
