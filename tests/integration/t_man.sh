@@ -1,7 +1,8 @@
 #!/bin/bash
 # The man page is lint-clean and documents every option --help lists, and
 # every row of the option table (LIST_OPTIONS prints it): the option has an
-# entry in OPTIONS, and its STEPDOWN_* twin one in ENVIRONMENT that names it.
+# entry in OPTIONS, and its STEPDOWN_* twin one in ENVIRONMENT that names it;
+# ENVIRONMENT describes no other STEPDOWN_* variable.
 . "$(dirname "$0")/lib.sh"
 command -v mandoc >/dev/null || skip "needs mandoc (tests/run installs it)"
 : "${LIST_OPTIONS:?LIST_OPTIONS must point at tests/integration/list_options}"
@@ -48,4 +49,9 @@ while read -r long short env; do
     expect_match "ENVIRONMENT: $env stands for $long" "^($names)[.,:]" "$entry"
   fi
 done <<< "$rows"
+# And the other way: each variable ENVIRONMENT describes is one stepdown reads.
+for var in $(printf '%s\n' "$environment" | grep -oE '^     STEPDOWN_[A-Z_]+'); do
+  printf '%s\n' "$rows" | awk -v v="$var" '$3 == v { found = 1 } END { exit !found }' &&
+    pass "$var is the twin of an option" || fail "the man page describes $var, which no option has as its twin"
+done
 finish
