@@ -1,10 +1,17 @@
 /* argv + STEPDOWN_* environment -> struct config. Validation only: nothing
- * here touches the system. */
+ * here touches the system.
+ *
+ * Every option is one row of options[] below: its names, its STEPDOWN_*
+ * twin, its --help line and the function that sets it. getopt's option
+ * array, the short-option string, the --help text and the variables read
+ * are all made from the rows, so that an option cannot be in one of them
+ * and missing from another. */
 #include "stepdown/config.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <linux/capability.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,82 +22,16 @@
 #include "stepdown/path.h"
 #include "stepdown/walk.h"
 
-enum {
-	OPT_USER_FROM = 256,
-	OPT_KEEP_CAP,
-	OPT_HOME,
-	OPT_UMASK,
-	OPT_SIGNAL_GROUP,
-	OPT_REWRITE,
-	OPT_GRACE,
-	OPT_EXEC,
-	OPT_DRY_RUN,
-	OPT_JOBS,
-	OPT_CONFINE_WRITES,
-	OPT_ALLOW_WRITE,
-};
-
-static const struct option long_options[] = {
-	{ "user", required_argument, NULL, 'u' },
-	{ "user-from", required_argument, NULL, OPT_USER_FROM },
-	{ "writable", required_argument, NULL, 'w' },
-	{ "keep-cap", required_argument, NULL, OPT_KEEP_CAP },
-	{ "home", required_argument, NULL, OPT_HOME },
-	{ "umask", required_argument, NULL, OPT_UMASK },
-	{ "signal-group", no_argument, NULL, OPT_SIGNAL_GROUP },
-	{ "rewrite", required_argument, NULL, OPT_REWRITE },
-	{ "grace", required_argument, NULL, OPT_GRACE },
-	{ "exec", no_argument, NULL, OPT_EXEC },
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "jobs", required_argument, NULL, OPT_JOBS },
-	{ "confine-writes", optional_argument, NULL, OPT_CONFINE_WRITES },
-	{ "allow-write", required_argument, NULL, OPT_ALLOW_WRITE },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
-};
-
-static const char usage_text[] =
-	"Usage: stepdown [OPTION]... [--] COMMAND [ARG]...\n"
-	"Run COMMAND as PID 1 of a container, as a non-root user, for good.\n"
-	"\n"
-	"  -u, --user USER[:GROUP]  user (name or uid) and optional group to run as\n"
-	"      --user-from PATH     run as the owner of PATH when it is not root\n"
-	"  -w, --writable DIR       a directory the workload must write (repeatable)\n"
-	"      --keep-cap CAP[,CAP] capabilities kept across the switch (ambient)\n"
-	"      --home DIR           HOME for the workload (default: passwd home)\n"
-	"      --umask MODE         umask for the workload (octal)\n"
-	"      --signal-group       forward signals to the workload's process group\n"
-	"      --rewrite FROM:TO    deliver signal TO when FROM arrives (repeatable)\n"
-	"      --grace SECONDS      leftover processes get SECONDS after TERM (default 5)\n"
-	"      --exec               no supervision: drop privileges and exec in place\n"
-	"      --jobs N             threads for the ownership walk (default: CPUs, max 8)\n"
-	"      --confine-writes[=best-effort]\n"
-	"                           write only to -w dirs, defaults, --allow-write paths\n"
-	"      --allow-write PATH   also writable under --confine-writes (repeatable)\n"
-	"      --dry-run            print the resolved plan, change nothing\n"
-	"  -v, --verbose            phase-by-phase report with timings\n"
-	"  -q, --quiet              errors only\n"
-	"  -h, --help               this text\n"
-	"  -V, --version            version\n"
-	"\n"
-	"Every option has a STEPDOWN_* environment twin (STEPDOWN_USER,\n"
-	"STEPDOWN_WRITABLE=/a:/b, STEPDOWN_KEEP_CAPS=A,B, ...); the command line wins.\n"
-	"Exit status: the command's; 128+N if killed by signal N; 125 stepdown failed;\n"
-	"126 command not executable; 127 command not found. See stepdown(1).\n";
-
-const char *config_usage(void)
-{
-	return usage_text;
-}
-
-/* What the command line said, so the environment fills only the gaps. */
-struct seen {
-	bool user, user_from, writable, keep_caps, home, umask, signal_group;
-	bool rewrite, grace, jobs, exec_mode, dry_run, verbose, quiet;
-	bool confine_writes, allow_write;
+/* One config_parse(): the result, and where the value being set comes from. */
+struct config_parse_state {
+	struct config *cfg;
+	const char *origin;   /* the option ("--home") or its variable, for messages */
+	bool from_env;
+	bool verbose, quiet;  /* -v, -q, or their variables */
+	bool verbosity_given; /* -v or -q on the command line: neither variable is read */
+	const char *allow_write_origin;
+	char *err;
+	size_t errlen;
 };
 
 /* A copy of path in normal form, owned by cfg (config_free frees it): runs
@@ -224,7 +165,7 @@ static int add_path(struct config *cfg, char ***list, size_t *n, const char *pat
 	return 0;
 }
 
-static int add_writable(struct config *cfg, char *path, const char *origin, char *err,
+static int add_writable(struct config *cfg, const char *path, const char *origin, char *err,
 			size_t errlen)
 {
 	char *norm;
@@ -234,7 +175,7 @@ static int add_writable(struct config *cfg, char *path, const char *origin, char
 	return check_writable_dir(norm, path, origin, err, errlen);
 }
 
-static int add_allow_write(struct config *cfg, char *path, const char *origin, char *err,
+static int add_allow_write(struct config *cfg, const char *path, const char *origin, char *err,
 			   size_t errlen)
 {
 	char *norm;
@@ -248,10 +189,9 @@ static int add_allow_write(struct config *cfg, char *path, const char *origin, c
 	return 0;
 }
 
-/* A ':'-separated list of paths from variable name, copied into *storage. */
-static int add_env_paths(struct config *cfg, const char *name, const char *v, char **storage,
-			 int (*add)(struct config *, char *, const char *, char *, size_t),
-			 char *err, size_t errlen)
+/* The variable's ':'-separated list of paths, copied into *storage. */
+static int add_env_paths(struct config_parse_state *st, const char *v, char **storage,
+			 int (*add)(struct config *, const char *, const char *, char *, size_t))
 {
 	*storage = strdup(v);
 	if (!*storage)
@@ -262,11 +202,11 @@ static int add_env_paths(struct config *cfg, const char *name, const char *v, ch
 		if (colon)
 			*colon = '\0';
 		if (!*p)
-			return errmsg_set(-EINVAL, err, errlen,
+			return errmsg_set(-EINVAL, st->err, st->errlen,
 					  "%s='%s' has an empty element; separate absolute paths "
 					  "with single ':'",
-					  name, v);
-		int r = add(cfg, p, name, err, errlen);
+					  st->origin, v);
+		int r = add(st->cfg, p, st->origin, st->err, st->errlen);
 		if (r < 0)
 			return r;
 		if (!colon)
@@ -275,38 +215,111 @@ static int add_env_paths(struct config *cfg, const char *name, const char *v, ch
 	}
 }
 
-/* --confine-writes[=best-effort] (arg NULL: no value), or its variable:
- * a boolean or best-effort. */
-static int set_confine(struct config *cfg, const char *arg, bool from_env, char *err,
-		       size_t errlen)
+/* The setters of the table's rows. Each takes the option's value (NULL
+ * when the option was given without one) or its variable's (never empty:
+ * an empty variable is unset); st->origin names the one it came from. */
+
+static int set_user(struct config_parse_state *st, const char *arg)
 {
-	bool on;
-	if (!arg && !from_env)
-		cfg->confine_writes = CONFINE_REQUIRED;
-	else if (arg && strcasecmp(arg, "best-effort") == 0)
-		cfg->confine_writes = CONFINE_BEST_EFFORT;
-	else if (from_env && parse_bool(arg, &on) == 0)
-		cfg->confine_writes = on ? CONFINE_REQUIRED : CONFINE_OFF;
-	else
-		return errmsg_set(-EINVAL, err, errlen, "%s='%s': use %s or best-effort",
-				  from_env ? "STEPDOWN_CONFINE_WRITES" : "--confine-writes", arg,
-				  from_env ? "1, 0" : "no value");
+	if (!*arg)
+		return errmsg_set(-EINVAL, st->err, st->errlen, "%s: empty; give a name or uid",
+				  st->origin);
+	st->cfg->user = arg;
 	return 0;
 }
 
-static int set_rewrite(struct config *cfg, const char *spec, const char *origin, char *err,
-		       size_t errlen)
+static int set_user_from(struct config_parse_state *st, const char *arg)
+{
+	char *norm;
+	int r = declared_path(st->cfg, arg, true, st->origin, &norm, st->err, st->errlen);
+	if (r < 0)
+		return r;
+	st->cfg->user_from = norm;
+	return 0;
+}
+
+static int set_home(struct config_parse_state *st, const char *arg)
+{
+	char *norm;
+	int r = declared_path(st->cfg, arg, false, st->origin, &norm, st->err, st->errlen);
+	if (r < 0)
+		return r;
+	st->cfg->home = norm;
+	return 0;
+}
+
+/* Repeatable on the command line; the variable is a list. */
+static int set_writable(struct config_parse_state *st, const char *arg)
+{
+	if (st->from_env)
+		return add_env_paths(st, arg, &st->cfg->storage_writable_env, add_writable);
+	return add_writable(st->cfg, arg, st->origin, st->err, st->errlen);
+}
+
+static int set_allow_write(struct config_parse_state *st, const char *arg)
+{
+	st->allow_write_origin = st->origin;
+	if (st->from_env)
+		return add_env_paths(st, arg, &st->cfg->storage_allow_write_env, add_allow_write);
+	return add_allow_write(st->cfg, arg, st->origin, st->err, st->errlen);
+}
+
+/* --confine-writes[=best-effort] (arg NULL: no value), or its variable:
+ * a boolean or best-effort. */
+static int set_confine(struct config_parse_state *st, const char *arg)
+{
+	struct config *cfg = st->cfg;
+	bool on;
+	if (!arg && !st->from_env)
+		cfg->confine_writes = CONFINE_REQUIRED;
+	else if (arg && strcasecmp(arg, "best-effort") == 0)
+		cfg->confine_writes = CONFINE_BEST_EFFORT;
+	else if (st->from_env && parse_bool(arg, &on) == 0)
+		cfg->confine_writes = on ? CONFINE_REQUIRED : CONFINE_OFF;
+	else
+		return errmsg_set(-EINVAL, st->err, st->errlen, "%s='%s': use %s or best-effort",
+				  st->origin, arg, st->from_env ? "1, 0" : "no value");
+	return 0;
+}
+
+static int add_rewrite(struct config_parse_state *st, const char *spec)
 {
 	int from, to;
 	if (parse_rewrite(spec, &from, &to) < 0)
-		return errmsg_set(-EINVAL, err, errlen,
+		return errmsg_set(-EINVAL, st->err, st->errlen,
 			    "%s: '%s' is not FROM:TO with two signals (e.g. TERM:QUIT); "
 			    "FROM cannot be KILL, STOP or CHLD",
-			    origin, spec);
-	if (cfg->rewrite[from] != 0)
-		return errmsg_set(-EINVAL, err, errlen, "%s: signal %d is rewritten twice", origin, from);
-	cfg->rewrite[from] = to;
+			    st->origin, spec);
+	if (st->cfg->rewrite[from] != 0)
+		return errmsg_set(-EINVAL, st->err, st->errlen, "%s: signal %d is rewritten twice",
+				  st->origin, from);
+	st->cfg->rewrite[from] = to;
 	return 0;
+}
+
+/* Repeatable on the command line; the variable is a ','-separated list. */
+static int set_rewrite(struct config_parse_state *st, const char *arg)
+{
+	if (!st->from_env)
+		return add_rewrite(st, arg);
+	char item[64];
+	const char *p = arg;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		if (n == 0 || n >= sizeof(item))
+			return errmsg_set(-EINVAL, st->err, st->errlen,
+				    "%s='%s' is not a comma-separated list of FROM:TO pairs",
+				    st->origin, arg);
+		memcpy(item, p, n);
+		item[n] = '\0';
+		int r = add_rewrite(st, item);
+		if (r < 0)
+			return r;
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
 }
 
 /* Capabilities --keep-cap refuses, each with why. Kept, a capability stays
@@ -358,59 +371,311 @@ static const struct {
 
 #define LAST_REVIEWED_CAP CAP_CHECKPOINT_RESTORE
 
-static int set_keep_caps(struct config *cfg, const char *list, const char *origin, char *err,
-			 size_t errlen)
+static int set_keep_caps(struct config_parse_state *st, const char *list)
 {
 	uint64_t mask = 0;
 	if (parse_cap_list(list, &mask) < 0)
-		return errmsg_set(-EINVAL, err, errlen,
+		return errmsg_set(-EINVAL, st->err, st->errlen,
 			    "%s: '%s' is not a comma-separated list of capability names "
 			    "(e.g. NET_BIND_SERVICE,NET_RAW)",
-			    origin, list);
+			    st->origin, list);
 	for (size_t i = 0; i < sizeof(refused_caps) / sizeof(refused_caps[0]); i++)
 		if (mask & (UINT64_C(1) << refused_caps[i].cap))
-			return errmsg_set(-EINVAL, err, errlen,
+			return errmsg_set(-EINVAL, st->err, st->errlen,
 					  "%s: %s refused: it gives root back (%s); stepdown keeps "
 					  "only capabilities that cannot regain root (see stepdown(1))",
-					  origin, refused_caps[i].name, refused_caps[i].why);
+					  st->origin, refused_caps[i].name, refused_caps[i].why);
 	if (mask >> (LAST_REVIEWED_CAP + 1))
-		return errmsg_set(-EINVAL, err, errlen,
+		return errmsg_set(-EINVAL, st->err, st->errlen,
 				  "%s: '%s' refused: it holds a capability newer than "
 				  "CHECKPOINT_RESTORE, and stepdown keeps only capabilities that "
 				  "cannot regain root, known not to",
-				  origin, list);
-	cfg->keep_caps |= mask;
+				  st->origin, list);
+	st->cfg->keep_caps |= mask;
 	return 0;
 }
 
-static int set_umask(struct config *cfg, const char *s, const char *origin, char *err,
-		     size_t errlen)
+static int set_umask(struct config_parse_state *st, const char *s)
 {
-	if (parse_umask(s, &cfg->umask) < 0)
-		return errmsg_set(-EINVAL, err, errlen, "%s: '%s' is not an octal mode between 0 and 0777", origin,
-			    s);
-	cfg->has_umask = true;
+	if (parse_umask(s, &st->cfg->umask) < 0)
+		return errmsg_set(-EINVAL, st->err, st->errlen,
+				  "%s: '%s' is not an octal mode between 0 and 0777", st->origin, s);
+	st->cfg->has_umask = true;
 	return 0;
 }
 
-static int set_jobs(struct config *cfg, const char *s, const char *origin, char *err,
-		    size_t errlen)
+static int set_jobs(struct config_parse_state *st, const char *s)
 {
 	uint32_t n;
 	if (parse_u32(s, WALK_MAX_JOBS, &n) < 0 || n == 0)
-		return errmsg_set(-EINVAL, err, errlen,
-				  "%s: '%s' is not a number of threads from 1 to %d", origin, s,
+		return errmsg_set(-EINVAL, st->err, st->errlen,
+				  "%s: '%s' is not a number of threads from 1 to %d", st->origin, s,
 				  WALK_MAX_JOBS);
-	cfg->jobs = n;
+	st->cfg->jobs = n;
 	return 0;
 }
 
-static int set_grace(struct config *cfg, const char *s, const char *origin, char *err,
-		     size_t errlen)
+static int set_grace(struct config_parse_state *st, const char *s)
 {
-	if (parse_seconds(s, &cfg->grace) < 0)
-		return errmsg_set(-EINVAL, err, errlen, "%s: '%s' is not a whole number of seconds (0 to 86400)",
-			    origin, s);
+	if (parse_seconds(s, &st->cfg->grace) < 0)
+		return errmsg_set(-EINVAL, st->err, st->errlen,
+				  "%s: '%s' is not a whole number of seconds (0 to 86400)",
+				  st->origin, s);
+	return 0;
+}
+
+/* An option without a value turns *out on; its variable is a boolean. */
+static int set_switch(struct config_parse_state *st, const char *arg, bool *out)
+{
+	if (!st->from_env) {
+		*out = true;
+		return 0;
+	}
+	if (parse_bool(arg, out) < 0)
+		return errmsg_set(-EINVAL, st->err, st->errlen,
+				  "%s='%s' is not a boolean (use 1 or 0)", st->origin, arg);
+	return 0;
+}
+
+static int set_signal_group(struct config_parse_state *st, const char *arg)
+{
+	return set_switch(st, arg, &st->cfg->signal_group);
+}
+
+static int set_exec(struct config_parse_state *st, const char *arg)
+{
+	return set_switch(st, arg, &st->cfg->exec_mode);
+}
+
+static int set_dry_run(struct config_parse_state *st, const char *arg)
+{
+	return set_switch(st, arg, &st->cfg->dry_run);
+}
+
+/* -v and -q set one thing, the verbosity: with either on the command line,
+ * neither variable is read. */
+static int set_verbosity(struct config_parse_state *st, const char *arg, bool *which)
+{
+	if (!st->from_env)
+		st->verbosity_given = true;
+	else if (st->verbosity_given)
+		return 0;
+	return set_switch(st, arg, which);
+}
+
+static int set_verbose(struct config_parse_state *st, const char *arg)
+{
+	return set_verbosity(st, arg, &st->verbose);
+}
+
+static int set_quiet(struct config_parse_state *st, const char *arg)
+{
+	return set_verbosity(st, arg, &st->quiet);
+}
+
+static int set_help(struct config_parse_state *st, const char *arg)
+{
+	(void)arg;
+	st->cfg->action = CONFIG_HELP;
+	return 0;
+}
+
+static int set_version(struct config_parse_state *st, const char *arg)
+{
+	(void)arg;
+	if (st->cfg->action != CONFIG_HELP)
+		st->cfg->action = CONFIG_VERSION;
+	return 0;
+}
+
+/* The options, in --help order, which is also the order their variables
+ * are read in. Columns: long name, short name, STEPDOWN_* twin, flags,
+ * value, setter, the value's name in --help, the --help line. */
+static const struct config_option options[] = {
+	{ "--user", 'u', "STEPDOWN_USER", 0, required_argument, set_user, "USER[:GROUP]",
+	  "user (name or uid) and optional group to run as" },
+	{ "--user-from", 0, "STEPDOWN_USER_FROM", 0, required_argument, set_user_from, "PATH",
+	  "run as the owner of PATH when it is not root" },
+	{ "--writable", 'w', "STEPDOWN_WRITABLE", 0, required_argument, set_writable, "DIR",
+	  "a directory the workload must write (repeatable)" },
+	{ "--keep-cap", 0, "STEPDOWN_KEEP_CAPS", 0, required_argument, set_keep_caps, "CAP[,CAP]",
+	  "capabilities kept across the switch (ambient)" },
+	{ "--home", 0, "STEPDOWN_HOME", 0, required_argument, set_home, "DIR",
+	  "HOME for the workload (default: passwd home)" },
+	{ "--umask", 0, "STEPDOWN_UMASK", 0, required_argument, set_umask, "MODE",
+	  "umask for the workload (octal)" },
+	{ "--signal-group", 0, "STEPDOWN_SIGNAL_GROUP", 0, no_argument, set_signal_group, NULL,
+	  "forward signals to the workload's process group" },
+	{ "--rewrite", 0, "STEPDOWN_REWRITE", 0, required_argument, set_rewrite, "FROM:TO",
+	  "deliver signal TO when FROM arrives (repeatable)" },
+	{ "--grace", 0, "STEPDOWN_GRACE", 0, required_argument, set_grace, "SECONDS",
+	  "leftover processes get SECONDS after TERM (default 5)" },
+	{ "--exec", 0, "STEPDOWN_EXEC", 0, no_argument, set_exec, NULL,
+	  "no supervision: drop privileges and exec in place" },
+	{ "--jobs", 0, "STEPDOWN_JOBS", 0, required_argument, set_jobs, "N",
+	  "threads for the ownership walk (default: CPUs, max 8)" },
+	{ "--confine-writes", 0, "STEPDOWN_CONFINE_WRITES", 0, optional_argument, set_confine,
+	  "best-effort", "write only to -w dirs, defaults, --allow-write paths" },
+	{ "--allow-write", 0, "STEPDOWN_ALLOW_WRITE", 0, required_argument, set_allow_write, "PATH",
+	  "also writable under --confine-writes (repeatable)" },
+	{ "--dry-run", 0, "STEPDOWN_DRY_RUN", 0, no_argument, set_dry_run, NULL,
+	  "print the resolved plan, change nothing" },
+	{ "--verbose", 'v', "STEPDOWN_VERBOSE", 0, no_argument, set_verbose, NULL,
+	  "phase-by-phase report with timings" },
+	{ "--quiet", 'q', "STEPDOWN_QUIET", 0, no_argument, set_quiet, NULL, "errors only" },
+	{ "--help", 'h', NULL, CONFIG_OPTION_NO_ENV, no_argument, set_help, NULL, "this text" },
+	{ "--version", 'V', NULL, CONFIG_OPTION_NO_ENV, no_argument, set_version, NULL, "version" },
+};
+
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+size_t config_option_count(void)
+{
+	return N_OPTIONS;
+}
+
+const struct config_option *config_option_at(size_t i)
+{
+	return i < N_OPTIONS ? &options[i] : NULL;
+}
+
+static const char usage_head[] =
+	"Usage: stepdown [OPTION]... [--] COMMAND [ARG]...\n"
+	"Run COMMAND as PID 1 of a container, as a non-root user, for good.\n"
+	"\n";
+
+static const char usage_tail[] =
+	"\n"
+	"Every option has a STEPDOWN_* environment twin (STEPDOWN_USER,\n"
+	"STEPDOWN_WRITABLE=/a:/b, STEPDOWN_KEEP_CAPS=A,B, ...); the command line wins.\n"
+	"Exit status: the command's; 128+N if killed by signal N; 125 stepdown failed;\n"
+	"126 command not executable; 127 command not found. See stepdown(1).\n";
+
+/* Where the help of each option starts: two columns after the widest
+ * option that shares its line ("  -u, --user USER[:GROUP]"). A wider one
+ * has a line of its own. */
+#define USAGE_HELP_COLUMN 27
+
+/* Appends to text (size bytes, n used), cut at the end of the buffer. */
+__attribute__((format(printf, 4, 5)))
+static size_t usage_add(char *text, size_t size, size_t n, const char *fmt, ...)
+{
+	if (n >= size)
+		return n;
+	va_list ap;
+	va_start(ap, fmt);
+	int w = vsnprintf(text + n, size - n, fmt, ap);
+	va_end(ap);
+	return w < 0 ? size : n + (size_t)w;
+}
+
+const char *config_usage(void)
+{
+	/* Made once, on the first call (main prints it once, before any
+	 * thread exists). The unit test checks that it is whole. */
+	static char text[4096];
+	if (text[0])
+		return text;
+	size_t n = usage_add(text, sizeof(text), 0, "%s", usage_head);
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		const struct config_option *o = &options[i];
+		size_t start = n;
+		if (o->short_name)
+			n = usage_add(text, sizeof(text), n, "  -%c, %s", o->short_name, o->long_name);
+		else
+			n = usage_add(text, sizeof(text), n, "      %s", o->long_name);
+		if (o->has_arg == required_argument)
+			n = usage_add(text, sizeof(text), n, " %s", o->arg_name);
+		else if (o->has_arg == optional_argument)
+			n = usage_add(text, sizeof(text), n, "[=%s]", o->arg_name);
+		size_t width = n - start;
+		if (width < USAGE_HELP_COLUMN)
+			n = usage_add(text, sizeof(text), n, "%*s%s\n",
+				      (int)(USAGE_HELP_COLUMN - width), "", o->help);
+		else
+			n = usage_add(text, sizeof(text), n, "\n%*s%s\n", USAGE_HELP_COLUMN, "",
+				      o->help);
+	}
+	usage_add(text, sizeof(text), n, "%s", usage_tail);
+	return text;
+}
+
+/* getopt_long's value for an option without a short name: past every char. */
+#define LONG_ONLY 256
+
+/* getopt's view of the table: the long options, and the short ones as
+ * "+:u:w:...", where '+' stops at the first non-option (the command's own
+ * options are not ours) and ':' makes a missing value its own error. */
+static void getopt_table(struct option longopts[N_OPTIONS + 1], char shortopts[3 * N_OPTIONS + 3])
+{
+	size_t n = 0;
+	shortopts[n++] = '+';
+	shortopts[n++] = ':';
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		const struct config_option *o = &options[i];
+		longopts[i] = (struct option){
+			.name = o->long_name + 2,
+			.has_arg = o->has_arg,
+			.val = o->short_name ? o->short_name : LONG_ONLY + (int)i,
+		};
+		if (!o->short_name)
+			continue;
+		shortopts[n++] = o->short_name;
+		if (o->has_arg != no_argument)
+			shortopts[n++] = ':';
+		if (o->has_arg == optional_argument)
+			shortopts[n++] = ':';
+	}
+	longopts[N_OPTIONS] = (struct option){ 0 };
+	shortopts[n] = '\0';
+}
+
+/* The row getopt_long's c stands for, or N_OPTIONS. */
+static size_t option_row(int c)
+{
+	if (c >= LONG_ONLY)
+		return (size_t)(c - LONG_ONLY) < N_OPTIONS ? (size_t)(c - LONG_ONLY) : N_OPTIONS;
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		if (options[i].short_name == c)
+			return i;
+	return N_OPTIONS;
+}
+
+static int parse_options(struct config_parse_state *st, bool given[N_OPTIONS], int argc,
+			 char *const argv[])
+{
+	struct option longopts[N_OPTIONS + 1];
+	char shortopts[3 * N_OPTIONS + 3];
+	int c;
+
+	getopt_table(longopts, shortopts);
+	opterr = 0;
+	optind = 0; /* full re-initialisation of glibc's getopt */
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		size_t i = option_row(c);
+		if (i == N_OPTIONS) {
+			const char *origin = argv[optind - 1];
+			if (c == ':')
+				return errmsg_set(-EINVAL, st->err, st->errlen,
+						  "option '%s' needs a value; see --help", origin);
+			if (optopt && optopt < LONG_ONLY && strncmp(origin, "--", 2) != 0)
+				return errmsg_set(-EINVAL, st->err, st->errlen,
+						  "unknown option '-%c'; see --help", optopt);
+			return errmsg_set(-EINVAL, st->err, st->errlen,
+					  "unknown option '%s'; see --help", origin);
+		}
+		st->origin = options[i].long_name;
+		st->from_env = false;
+		int r = options[i].set(st, optarg);
+		if (r < 0)
+			return r;
+		given[i] = true;
+	}
+	if (st->verbose && st->quiet)
+		return errmsg_set(-EINVAL, st->err, st->errlen,
+				  "--verbose and --quiet together; choose one");
+	if (st->verbosity_given)
+		st->cfg->verbosity = st->verbose ? 2 : 0;
 	return 0;
 }
 
@@ -421,214 +686,39 @@ static const char *env_value(char *const envp[], const char *name)
 	return (v && *v) ? v : NULL;
 }
 
-static int env_bool(char *const envp[], const char *name, bool *out, char *err, size_t errlen)
+/* The variables, for the options the command line did not give. A row
+ * without one is marked CONFIG_OPTION_NO_ENV (the unit test holds every
+ * row to that). */
+static int apply_environment(struct config_parse_state *st, const bool given[N_OPTIONS],
+			     char *const envp[])
 {
-	const char *v = env_value(envp, name);
-	if (!v)
-		return 0;
-	if (parse_bool(v, out) < 0)
-		return errmsg_set(-EINVAL, err, errlen, "%s='%s' is not a boolean (use 1 or 0)", name, v);
-	return 0;
-}
-
-static int apply_environment(struct config *cfg, const struct seen *seen, char *const envp[],
-			     char *err, size_t errlen)
-{
-	const char *v;
-	int r;
-
-	if (!seen->user && (v = env_value(envp, "STEPDOWN_USER")))
-		cfg->user = v;
-	char *norm;
-	if (!seen->user_from && (v = env_value(envp, "STEPDOWN_USER_FROM"))) {
-		if ((r = declared_path(cfg, v, true, "STEPDOWN_USER_FROM", &norm, err, errlen)) < 0)
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		const struct config_option *o = &options[i];
+		if (given[i] || !o->env)
+			continue;
+		const char *v = env_value(envp, o->env);
+		if (!v)
+			continue;
+		st->origin = o->env;
+		st->from_env = true;
+		int r = o->set(st, v);
+		if (r < 0)
 			return r;
-		cfg->user_from = norm;
 	}
-	if (!seen->home && (v = env_value(envp, "STEPDOWN_HOME"))) {
-		if ((r = declared_path(cfg, v, false, "STEPDOWN_HOME", &norm, err, errlen)) < 0)
-			return r;
-		cfg->home = norm;
+	if (!st->verbosity_given) {
+		if (st->verbose && st->quiet)
+			return errmsg_set(-EINVAL, st->err, st->errlen,
+					  "STEPDOWN_VERBOSE and STEPDOWN_QUIET are both set; choose one");
+		st->cfg->verbosity = st->verbose ? 2 : st->quiet ? 0 : 1;
 	}
-	if (!seen->writable && (v = env_value(envp, "STEPDOWN_WRITABLE")) &&
-	    (r = add_env_paths(cfg, "STEPDOWN_WRITABLE", v, &cfg->storage_writable_env,
-			       add_writable, err, errlen)) < 0)
-		return r;
-	if (!seen->confine_writes && (v = env_value(envp, "STEPDOWN_CONFINE_WRITES")) &&
-	    (r = set_confine(cfg, v, true, err, errlen)) < 0)
-		return r;
-	if (!seen->allow_write && (v = env_value(envp, "STEPDOWN_ALLOW_WRITE")) &&
-	    (r = add_env_paths(cfg, "STEPDOWN_ALLOW_WRITE", v, &cfg->storage_allow_write_env,
-			       add_allow_write, err, errlen)) < 0)
-		return r;
-	if (!seen->keep_caps && (v = env_value(envp, "STEPDOWN_KEEP_CAPS")))
-		if ((r = set_keep_caps(cfg, v, "STEPDOWN_KEEP_CAPS", err, errlen)) < 0)
-			return r;
-	if (!seen->umask && (v = env_value(envp, "STEPDOWN_UMASK")))
-		if ((r = set_umask(cfg, v, "STEPDOWN_UMASK", err, errlen)) < 0)
-			return r;
-	if (!seen->jobs && (v = env_value(envp, "STEPDOWN_JOBS")))
-		if ((r = set_jobs(cfg, v, "STEPDOWN_JOBS", err, errlen)) < 0)
-			return r;
-	if (!seen->grace && (v = env_value(envp, "STEPDOWN_GRACE")))
-		if ((r = set_grace(cfg, v, "STEPDOWN_GRACE", err, errlen)) < 0)
-			return r;
-	if (!seen->rewrite && (v = env_value(envp, "STEPDOWN_REWRITE"))) {
-		char item[64];
-		const char *p = v;
-		for (;;) {
-			const char *comma = strchr(p, ',');
-			size_t n = comma ? (size_t)(comma - p) : strlen(p);
-			if (n == 0 || n >= sizeof(item))
-				return errmsg_set(-EINVAL, err, errlen,
-					    "STEPDOWN_REWRITE='%s' is not a comma-separated list of "
-					    "FROM:TO pairs",
-					    v);
-			memcpy(item, p, n);
-			item[n] = '\0';
-			if ((r = set_rewrite(cfg, item, "STEPDOWN_REWRITE", err, errlen)) < 0)
-				return r;
-			if (!comma)
-				break;
-			p = comma + 1;
-		}
-	}
-	if (!seen->signal_group &&
-	    (r = env_bool(envp, "STEPDOWN_SIGNAL_GROUP", &cfg->signal_group, err, errlen)) < 0)
-		return r;
-	if (!seen->exec_mode &&
-	    (r = env_bool(envp, "STEPDOWN_EXEC", &cfg->exec_mode, err, errlen)) < 0)
-		return r;
-	if (!seen->dry_run &&
-	    (r = env_bool(envp, "STEPDOWN_DRY_RUN", &cfg->dry_run, err, errlen)) < 0)
-		return r;
-	if (!seen->verbose && !seen->quiet) {
-		bool verbose = false, quiet = false;
-		if ((r = env_bool(envp, "STEPDOWN_VERBOSE", &verbose, err, errlen)) < 0)
-			return r;
-		if ((r = env_bool(envp, "STEPDOWN_QUIET", &quiet, err, errlen)) < 0)
-			return r;
-		if (verbose && quiet)
-			return errmsg_set(-EINVAL, err, errlen,
-				    "STEPDOWN_VERBOSE and STEPDOWN_QUIET are both set; choose one");
-		cfg->verbosity = verbose ? 2 : quiet ? 0 : 1;
-	}
-	return 0;
-}
-
-static int parse_options(struct config *cfg, struct seen *seen, int argc, char *const argv[],
-			 char *err, size_t errlen)
-{
-	int r, c;
-	char *norm;
-
-	opterr = 0;
-	optind = 0; /* full re-initialisation of glibc's getopt */
-	while ((c = getopt_long(argc, argv, "+:u:w:vqhV", long_options, NULL)) != -1) {
-		const char *origin = NULL;
-		switch (c) {
-		case 'u':
-			if (!*optarg)
-				return errmsg_set(-EINVAL, err, errlen, "--user: empty; give a name or uid");
-			cfg->user = optarg;
-			seen->user = true;
-			break;
-		case OPT_USER_FROM:
-			if ((r = declared_path(cfg, optarg, true, "--user-from", &norm, err,
-					       errlen)) < 0)
-				return r;
-			cfg->user_from = norm;
-			seen->user_from = true;
-			break;
-		case 'w':
-			if ((r = add_writable(cfg, optarg, "--writable", err, errlen)) < 0)
-				return r;
-			seen->writable = true;
-			break;
-		case OPT_KEEP_CAP:
-			if ((r = set_keep_caps(cfg, optarg, "--keep-cap", err, errlen)) < 0)
-				return r;
-			seen->keep_caps = true;
-			break;
-		case OPT_HOME:
-			if ((r = declared_path(cfg, optarg, false, "--home", &norm, err, errlen)) < 0)
-				return r;
-			cfg->home = norm;
-			seen->home = true;
-			break;
-		case OPT_UMASK:
-			if ((r = set_umask(cfg, optarg, "--umask", err, errlen)) < 0)
-				return r;
-			seen->umask = true;
-			break;
-		case OPT_SIGNAL_GROUP:
-			cfg->signal_group = seen->signal_group = true;
-			break;
-		case OPT_REWRITE:
-			if ((r = set_rewrite(cfg, optarg, "--rewrite", err, errlen)) < 0)
-				return r;
-			seen->rewrite = true;
-			break;
-		case OPT_GRACE:
-			if ((r = set_grace(cfg, optarg, "--grace", err, errlen)) < 0)
-				return r;
-			seen->grace = true;
-			break;
-		case OPT_EXEC:
-			cfg->exec_mode = seen->exec_mode = true;
-			break;
-		case OPT_DRY_RUN:
-			cfg->dry_run = seen->dry_run = true;
-			break;
-		case OPT_JOBS:
-			if ((r = set_jobs(cfg, optarg, "--jobs", err, errlen)) < 0)
-				return r;
-			seen->jobs = true;
-			break;
-		case OPT_CONFINE_WRITES:
-			if ((r = set_confine(cfg, optarg, false, err, errlen)) < 0)
-				return r;
-			seen->confine_writes = true;
-			break;
-		case OPT_ALLOW_WRITE:
-			if ((r = add_allow_write(cfg, optarg, "--allow-write", err, errlen)) < 0)
-				return r;
-			seen->allow_write = true;
-			break;
-		case 'v':
-			seen->verbose = true;
-			break;
-		case 'q':
-			seen->quiet = true;
-			break;
-		case 'h':
-			cfg->action = CONFIG_HELP;
-			break;
-		case 'V':
-			if (cfg->action != CONFIG_HELP)
-				cfg->action = CONFIG_VERSION;
-			break;
-		case ':':
-			origin = argv[optind - 1];
-			return errmsg_set(-EINVAL, err, errlen, "option '%s' needs a value; see --help", origin);
-		default:
-			origin = argv[optind - 1];
-			if (optopt && optopt < 256 && strncmp(origin, "--", 2) != 0)
-				return errmsg_set(-EINVAL, err, errlen, "unknown option '-%c'; see --help", optopt);
-			return errmsg_set(-EINVAL, err, errlen, "unknown option '%s'; see --help", origin);
-		}
-	}
-	if (seen->verbose && seen->quiet)
-		return errmsg_set(-EINVAL, err, errlen, "--verbose and --quiet together; choose one");
-	if (seen->verbose || seen->quiet)
-		cfg->verbosity = seen->verbose ? 2 : 0;
 	return 0;
 }
 
 int config_parse(struct config *cfg, int argc, char *const argv[], char *const envp[],
 		 char *err, size_t errlen)
 {
-	struct seen seen = { 0 };
+	struct config_parse_state st = { .cfg = cfg, .err = err, .errlen = errlen };
+	bool given[N_OPTIONS] = { false };
 	int r;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -637,27 +727,28 @@ int config_parse(struct config *cfg, int argc, char *const argv[], char *const e
 	if (errlen)
 		err[0] = '\0';
 
-	r = parse_options(cfg, &seen, argc, argv, err, errlen);
+	r = parse_options(&st, given, argc, argv);
 	if (cfg->action == CONFIG_HELP)
 		return 0;
 	if (r < 0)
 		return r;
 	if (cfg->action == CONFIG_VERSION)
 		return 0;
-	r = apply_environment(cfg, &seen, envp, err, errlen);
+	r = apply_environment(&st, given, envp);
 	if (r < 0)
 		return r;
 	if (cfg->n_allow_write && cfg->confine_writes == CONFINE_OFF)
 		return errmsg_set(-EINVAL, err, errlen,
 				  "%s means nothing without --confine-writes (or "
 				  "STEPDOWN_CONFINE_WRITES=1); add it",
-				  seen.allow_write ? "--allow-write" : "STEPDOWN_ALLOW_WRITE");
+				  st.allow_write_origin);
 	if (optind >= argc)
 		return errmsg_set(-EINVAL, err, errlen,
 			    "no command given; usage: stepdown [OPTION]... -- COMMAND [ARG]...");
 	cfg->command = &argv[optind];
 	return 0;
 }
+
 
 void config_free(struct config *cfg)
 {

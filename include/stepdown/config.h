@@ -59,7 +59,32 @@ int config_parse(struct config *cfg, int argc, char *const argv[], char *const e
 
 void config_free(struct config *cfg);
 
-/* The usage text for --help. */
+/* The usage text for --help, made from the option table. */
 const char *config_usage(void);
+
+/* One row of the option table in config.c: an option's names, its
+ * STEPDOWN_* twin and its --help line, and what sets it. getopt's option
+ * array, the short-option string, the --help text and the variables read
+ * are all made from these rows. */
+struct config_parse_state;
+struct config_option {
+	const char *long_name; /* as written, with its "--" */
+	char short_name;       /* 0: none */
+	const char *env;       /* the STEPDOWN_* twin; NULL only with CONFIG_OPTION_NO_ENV */
+	unsigned flags;
+	int has_arg;           /* getopt's no_argument, required_argument or optional_argument */
+	int (*set)(struct config_parse_state *st, const char *arg); /* config.c's own */
+	const char *arg_name;  /* the value in --help; NULL with no_argument */
+	const char *help;      /* the --help line */
+};
+
+/* No STEPDOWN_* twin, by design: --help and --version act, they configure
+ * nothing. */
+#define CONFIG_OPTION_NO_ENV 1u
+
+/* The table, row by row, for the tests that hold --help, the environment
+ * and the man page to it. config_option_at() is NULL past the end. */
+size_t config_option_count(void);
+const struct config_option *config_option_at(size_t i);
 
 #endif

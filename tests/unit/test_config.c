@@ -8,6 +8,7 @@
  * cfg->command is the tail of argv itself, and every test calls config_free. */
 #include <check.h>
 #include <errno.h>
+#include <getopt.h>
 #include <linux/capability.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -1106,6 +1107,272 @@ START_TEST(test_config_keep_cap_kept)
 }
 END_TEST
 
+/* ------------------------------------------------------------ option table */
+
+/* The options that by design have no STEPDOWN_* twin: they act (print and
+ * exit), they configure nothing. Any other option without one is a bug. */
+static const char *const no_env_options[] = { "--help", "--version" };
+
+static bool is_no_env_option(const char *name)
+{
+	for (size_t k = 0; k < N_ELEMS(no_env_options); k++)
+		if (strcmp(name, no_env_options[k]) == 0)
+			return true;
+	return false;
+}
+
+/* The option as --help shows it, left of its help line: "  -u, --user
+ * USER[:GROUP]" or "      --confine-writes[=best-effort]". */
+static void usage_left(const struct config_option *o, char *buf, size_t len)
+{
+	int n = o->short_name ? snprintf(buf, len, "  -%c, %s", o->short_name, o->long_name)
+			      : snprintf(buf, len, "      %s", o->long_name);
+	ck_assert(n > 0 && (size_t)n < len);
+	if (o->has_arg == required_argument)
+		snprintf(buf + n, len - (size_t)n, " %s", o->arg_name);
+	else if (o->has_arg == optional_argument)
+		snprintf(buf + n, len - (size_t)n, "[=%s]", o->arg_name);
+}
+
+/* Each row: a long name, a help line, a STEPDOWN_* twin unless it is one of
+ * the exceptions above, the name of its value exactly when it takes one,
+ * and its own line in --help: the option, then its help. */
+START_TEST(test_config_table_row)
+{
+	const struct config_option *o = config_option_at((size_t)_i);
+	ck_assert_ptr_nonnull(o);
+	const char *name = o->long_name;
+	ck_assert_msg(name && strncmp(name, "--", 2) == 0 && name[2] && name[2] != '-',
+		      "row %d: long name \"%s\" is not --NAME", _i, name ? name : "(null)");
+	ck_assert_msg(o->set != NULL, "%s: no setter", name);
+	ck_assert_msg(o->help && o->help[0], "%s: no help text for --help", name);
+	ck_assert_msg(o->has_arg == no_argument || o->has_arg == required_argument ||
+			      o->has_arg == optional_argument,
+		      "%s: has_arg %d", name, o->has_arg);
+	if (o->has_arg == no_argument)
+		ck_assert_msg(o->arg_name == NULL, "%s takes no value, but --help names one", name);
+	else
+		ck_assert_msg(o->arg_name && o->arg_name[0],
+			      "%s takes a value that --help does not name", name);
+
+	if (o->flags & CONFIG_OPTION_NO_ENV) {
+		ck_assert_msg(is_no_env_option(name),
+			      "%s is marked as having no STEPDOWN_* twin; every option that "
+			      "configures something has one (the list of exceptions is here)",
+			      name);
+		ck_assert_msg(o->env == NULL, "%s: marked without a twin, but has %s", name,
+			      o->env);
+	} else {
+		ck_assert_msg(o->env && strncmp(o->env, "STEPDOWN_", 9) == 0 && o->env[9],
+			      "%s has no STEPDOWN_* twin (\"%s\")", name,
+			      o->env ? o->env : "(null)");
+		ck_assert_msg(!is_no_env_option(name),
+			      "%s has a twin, %s, but is listed here as having none", name, o->env);
+		for (const char *c = o->env + 9; *c; c++)
+			ck_assert_msg((*c >= 'A' && *c <= 'Z') || *c == '_', "%s: variable %s",
+				      name, o->env);
+	}
+
+	/* In --help: "\n" LEFT, spaces (or a newline and spaces), HELP "\n". */
+	const char *usage = config_usage();
+	char left[96];
+	usage_left(o, left, sizeof(left));
+	const char *at = usage;
+	size_t n_left = strlen(left);
+	while ((at = strstr(at, left)) && (at == usage || at[-1] != '\n' ||
+					  (at[n_left] != ' ' && at[n_left] != '\n')))
+		at++;
+	ck_assert_msg(at, "%s: no line \"%s\" in --help:\n%s", name, left, usage);
+	const char *help = at + n_left;
+	if (*help == '\n')
+		help++;
+	help += strspn(help, " ");
+	ck_assert_msg(strncmp(help, o->help, strlen(o->help)) == 0 && help[strlen(o->help)] == '\n',
+		      "%s: --help does not give \"%s\" after \"%s\":\n%s", name, o->help, left,
+		      usage);
+}
+END_TEST
+
+/* No two rows share a long name, a short name or a variable. */
+START_TEST(test_config_table_unique)
+{
+	size_t n = config_option_count();
+	ck_assert_uint_gt(n, 0);
+	ck_assert_ptr_null(config_option_at(n));
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			const struct config_option *a = config_option_at(i);
+			const struct config_option *b = config_option_at(j);
+			ck_assert_msg(strcmp(a->long_name, b->long_name) != 0, "%s twice",
+				      a->long_name);
+			ck_assert_msg(!a->short_name || a->short_name != b->short_name,
+				      "-%c for %s and %s", a->short_name, a->long_name,
+				      b->long_name);
+			ck_assert_msg(!a->env || !b->env || strcmp(a->env, b->env) != 0,
+				      "%s for %s and %s", a->env, a->long_name, b->long_name);
+		}
+}
+END_TEST
+
+/* --help is whole (it is made into a fixed buffer), every line fits in 80
+ * columns, and the layout is today's: help at column 27, an option too
+ * wide for that on a line of its own. */
+START_TEST(test_config_usage_text)
+{
+	static const char head[] = "Usage: stepdown [OPTION]... [--] COMMAND [ARG]...\n";
+	static const char tail[] = "127 command not found. See stepdown(1).\n";
+	static const char *const lines[] = {
+		"\n  -u, --user USER[:GROUP]  user (name or uid) and optional group to run as\n",
+		"\n      --keep-cap CAP[,CAP] capabilities kept across the switch (ambient)\n",
+		"\n      --confine-writes[=best-effort]\n"
+		"                           write only to -w dirs, defaults, --allow-write paths\n",
+		"\n  -V, --version            version\n\nEvery option has a STEPDOWN_* environment "
+		"twin",
+	};
+	const char *usage = config_usage();
+	size_t len = strlen(usage);
+
+	ck_assert_msg(strncmp(usage, head, strlen(head)) == 0, "--help starts:\n%s", usage);
+	ck_assert_msg(len > strlen(tail) && strcmp(usage + len - strlen(tail), tail) == 0,
+		      "--help is cut:\n%s", usage);
+	for (const char *line = usage; *line;) {
+		const char *end = strchr(line, '\n');
+		ck_assert_ptr_nonnull(end);
+		int width = (int)(end - line);
+		ck_assert_msg(width <= 80, "--help line of %d columns: %.*s", width, width, line);
+		line = end + 1;
+	}
+	for (size_t i = 0; i < N_ELEMS(lines); i++)
+		ck_assert_msg(strstr(usage, lines[i]), "--help lacks \"%s\":\n%s", lines[i], usage);
+	ck_assert_ptr_eq(config_usage(), usage);
+}
+END_TEST
+
+/* A value for each option with a twin, to show that the variable is read
+ * and lands where the option does. A new option needs its line here. */
+static const struct {
+	const char *option;
+	const char *value; /* on the command line, and in the variable; NULL: none, "1" there */
+	const char *also;  /* an option both runs need, or NULL */
+} twin_samples[] = {
+	{ "--user", "app", NULL },
+	{ "--user-from", "/out", NULL },
+	{ "--writable", "/data", NULL },
+	{ "--keep-cap", "NET_RAW", NULL },
+	{ "--home", "/h", NULL },
+	{ "--umask", "027", NULL },
+	{ "--signal-group", NULL, NULL },
+	{ "--rewrite", "TERM:QUIT", NULL },
+	{ "--grace", "9", NULL },
+	{ "--exec", NULL, NULL },
+	{ "--jobs", "3", NULL },
+	{ "--confine-writes", NULL, NULL },
+	{ "--allow-write", "/srv", "--confine-writes" },
+	{ "--dry-run", NULL, NULL },
+	{ "--verbose", NULL, NULL },
+	{ "--quiet", NULL, NULL },
+};
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool same_list(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return false;
+	return true;
+}
+
+/* The first field in which a and b differ, or NULL. */
+static const char *config_diff(const struct config *a, const struct config *b)
+{
+	if (a->action != b->action)
+		return "action";
+	if (!same_str(a->user, b->user))
+		return "user";
+	if (!same_str(a->user_from, b->user_from))
+		return "user_from";
+	if (!same_list(a->writable, a->n_writable, b->writable, b->n_writable))
+		return "writable";
+	if (a->keep_caps != b->keep_caps)
+		return "keep_caps";
+	if (!same_str(a->home, b->home))
+		return "home";
+	if (a->has_umask != b->has_umask || a->umask != b->umask)
+		return "umask";
+	if (a->signal_group != b->signal_group)
+		return "signal_group";
+	if (memcmp(a->rewrite, b->rewrite, sizeof(a->rewrite)) != 0)
+		return "rewrite";
+	if (a->grace != b->grace)
+		return "grace";
+	if (a->jobs != b->jobs)
+		return "jobs";
+	if (a->exec_mode != b->exec_mode)
+		return "exec_mode";
+	if (a->confine_writes != b->confine_writes)
+		return "confine_writes";
+	if (!same_list(a->allow_write, a->n_allow_write, b->allow_write, b->n_allow_write))
+		return "allow_write";
+	if (a->dry_run != b->dry_run)
+		return "dry_run";
+	if (a->verbosity != b->verbosity)
+		return "verbosity";
+	return NULL;
+}
+
+/* Each row's variable gives the configuration its option gives, and not
+ * the default one. */
+START_TEST(test_config_table_twin_read)
+{
+	const struct config_option *o = config_option_at((size_t)_i);
+	ck_assert_ptr_nonnull(o);
+	if (o->flags & CONFIG_OPTION_NO_ENV)
+		return;
+	ck_assert_msg(o->env != NULL, "%s has no STEPDOWN_* twin", o->long_name);
+	size_t k = 0;
+	while (k < N_ELEMS(twin_samples) && strcmp(twin_samples[k].option, o->long_name) != 0)
+		k++;
+	ck_assert_msg(k < N_ELEMS(twin_samples),
+		      "%s: no sample value in twin_samples, to show that %s is read", o->long_name,
+		      o->env);
+
+	const char *value = twin_samples[k].value, *also = twin_samples[k].also;
+	const char *cli[8] = { "stepdown" }, *plain[8] = { "stepdown" };
+	int n_cli = 1, n_plain = 1;
+	if (also)
+		cli[n_cli++] = plain[n_plain++] = also;
+	cli[n_cli++] = o->long_name;
+	if (value)
+		cli[n_cli++] = value;
+	cli[n_cli++] = plain[n_plain++] = "sh";
+	char env_item[128];
+	snprintf(env_item, sizeof(env_item), "%s=%s", o->env, value ? value : "1");
+	const char *env[] = { env_item, NULL };
+
+	struct call by_option, by_env, by_default;
+	call_run(&by_option, cli, NULL);
+	call_run(&by_env, plain, env);
+	call_run(&by_default, plain, NULL);
+	ck_assert_msg(by_option.rc == 0, "%s: rc %d (%s)", o->long_name, by_option.rc,
+		      by_option.err);
+	ck_assert_msg(by_env.rc == 0, "%s: rc %d (%s)", env_item, by_env.rc, by_env.err);
+	ck_assert_msg(by_default.rc == 0, "rc %d (%s)", by_default.rc, by_default.err);
+	const char *diff = config_diff(&by_option.cfg, &by_env.cfg);
+	ck_assert_msg(!diff, "%s and %s differ in %s", o->long_name, env_item, diff);
+	ck_assert_msg(config_diff(&by_option.cfg, &by_default.cfg),
+		      "%s changes nothing (a sample value that is the default?)", o->long_name);
+	call_free(&by_option);
+	call_free(&by_env);
+	call_free(&by_default);
+}
+END_TEST
+
 /* -------------------------------------------------------------------- suite */
 
 static Suite *config_suite(void)
@@ -1125,6 +1392,13 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_config_all_options);
 	tcase_add_test(tc, test_config_default_grace_value);
 	tcase_add_loop_test(tc, test_config_keep_cap_kept, 0, (int)N_ELEMS(kept_caps));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("table");
+	tcase_add_loop_test(tc, test_config_table_row, 0, (int)config_option_count());
+	tcase_add_loop_test(tc, test_config_table_twin_read, 0, (int)config_option_count());
+	tcase_add_test(tc, test_config_table_unique);
+	tcase_add_test(tc, test_config_usage_text);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("state");
