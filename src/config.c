@@ -18,7 +18,7 @@
 #include <strings.h>
 
 #include "stepdown/env.h"
-#include "stepdown/errmsg.h"
+#include "stepdown/error.h"
 #include "stepdown/path.h"
 #include "stepdown/walk.h"
 
@@ -30,8 +30,7 @@ struct config_parse_state {
 	bool verbose, quiet;  /* -v, -q, or their variables */
 	bool verbosity_given; /* -v or -q on the command line: neither variable is read */
 	const char *allow_write_origin;
-	char *err;
-	size_t errlen;
+	struct error *err;
 };
 
 /* A copy of path in normal form, owned by cfg (config_free frees it): runs
@@ -58,10 +57,10 @@ static char *own_normal_path(struct config *cfg, const char *path)
 	return copy;
 }
 
-static int check_absolute(const char *path, const char *origin, char *err, size_t errlen)
+static int check_absolute(const char *path, const char *origin, struct error *err)
 {
 	if (path[0] != '/')
-		return errmsg_set(-EINVAL, err, errlen,
+		return error_set(err, -EINVAL,
 				  "%s: '%s' is not an absolute path; give the full path, from '/'",
 				  origin, path);
 	return 0;
@@ -70,17 +69,17 @@ static int check_absolute(const char *path, const char *origin, char *err, size_
 /* An absolute path, in normal form in *out. With plain, "." and ".."
  * components are refused too (a directory stepdown acts on). */
 static int declared_path(struct config *cfg, const char *path, bool plain, const char *origin,
-			 char **out, char *err, size_t errlen)
+			 char **out, struct error *err)
 {
-	int r = check_absolute(path, origin, err, errlen);
+	int r = check_absolute(path, origin, err);
 	if (r < 0)
 		return r;
 	if (plain && path_has_dot_component(path))
-		return errmsg_set(-EINVAL, err, errlen,
+		return error_set(err, -EINVAL,
 				  "%s: '%s' has a '.' or '..' component; give the plain path",
 				  origin, path);
 	if (!(*out = own_normal_path(cfg, path)))
-		return errmsg_set(-ENOMEM, err, errlen, "%s: out of memory", origin);
+		return error_set(err, -ENOMEM, "%s: out of memory", origin);
 	return 0;
 }
 
@@ -126,16 +125,16 @@ static const struct {
 #define WRITABLE_INSTEAD "give a directory of the workload's own, such as /var/lib/app or /models/cache"
 
 static int check_writable_dir(const char *norm, const char *given, const char *origin,
-			      char *err, size_t errlen)
+			      struct error *err)
 {
 	if (strcmp(norm, "/") == 0)
-		return errmsg_set(-EINVAL, err, errlen,
+		return error_set(err, -EINVAL,
 				  "%s: '%s' is the whole filesystem: every file in the container "
 				  "would be given to the workload's user; " WRITABLE_INSTEAD,
 				  origin, given);
 	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(system_dirs[0]); i++)
 		if (strcmp(norm, system_dirs[i]) == 0)
-			return errmsg_set(-EINVAL, err, errlen,
+			return error_set(err, -EINVAL,
 					  "%s: '%s' is a system directory: its whole tree would be "
 					  "given to the workload's user; " WRITABLE_INSTEAD,
 					  origin, given);
@@ -144,7 +143,7 @@ static int check_writable_dir(const char *norm, const char *given, const char *o
 	for (size_t i = 0; i < sizeof(system_trees) / sizeof(system_trees[0]); i++) {
 		size_t n = strlen(system_trees[i].dir);
 		if (strncmp(norm, system_trees[i].dir, n) == 0 && norm[n] == '/')
-			return errmsg_set(-EINVAL, err, errlen,
+			return error_set(err, -EINVAL,
 					  "%s: '%s' is below %s, %s; " WRITABLE_INSTEAD, origin,
 					  given, system_trees[i].dir, system_trees[i].what);
 	}
@@ -152,46 +151,43 @@ static int check_writable_dir(const char *norm, const char *given, const char *o
 }
 
 static int add_path(struct config *cfg, char ***list, size_t *n, const char *path,
-		    const char *origin, char **norm, char *err, size_t errlen)
+		    const char *origin, char **norm, struct error *err)
 {
-	int r = declared_path(cfg, path, true, origin, norm, err, errlen);
+	int r = declared_path(cfg, path, true, origin, norm, err);
 	if (r < 0)
 		return r;
 	char **grown = realloc(*list, (*n + 1) * sizeof(*grown));
 	if (!grown)
-		return errmsg_set(-ENOMEM, err, errlen, "%s: out of memory", origin);
+		return error_set(err, -ENOMEM, "%s: out of memory", origin);
 	*list = grown;
 	(*list)[(*n)++] = *norm;
 	return 0;
 }
 
-static int add_writable(struct config *cfg, const char *path, const char *origin, char *err,
-			size_t errlen)
+static int add_writable(struct config *cfg, const char *path, const char *origin, struct error *err)
 {
 	char *norm;
-	int r = add_path(cfg, &cfg->writable, &cfg->n_writable, path, origin, &norm, err, errlen);
+	int r = add_path(cfg, &cfg->writable, &cfg->n_writable, path, origin, &norm, err);
 	if (r < 0)
 		return r;
-	return check_writable_dir(norm, path, origin, err, errlen);
+	return check_writable_dir(norm, path, origin, err);
 }
 
-static int add_allow_write(struct config *cfg, const char *path, const char *origin, char *err,
-			   size_t errlen)
+static int add_allow_write(struct config *cfg, const char *path, const char *origin, struct error *err)
 {
 	char *norm;
-	int r = add_path(cfg, &cfg->allow_write, &cfg->n_allow_write, path, origin, &norm, err,
-			 errlen);
+	int r = add_path(cfg, &cfg->allow_write, &cfg->n_allow_write, path, origin, &norm, err);
 	if (r < 0)
 		return r;
 	if (strcmp(norm, "/") == 0)
-		return errmsg_set(-EINVAL, err, errlen, "%s: '/' would allow writing everywhere",
+		return error_set(err, -EINVAL, "%s: '/' would allow writing everywhere",
 				  origin);
 	return 0;
 }
 
 /* The variable's ':'-separated list of paths, copied into *storage. */
 static int add_env_paths(struct config_parse_state *st, const char *v, char **storage,
-			 int (*add)(struct config *, const char *, const char *, char *, size_t))
+			 int (*add)(struct config *, const char *, const char *, struct error *))
 {
 	*storage = strdup(v);
 	if (!*storage)
@@ -202,11 +198,11 @@ static int add_env_paths(struct config_parse_state *st, const char *v, char **st
 		if (colon)
 			*colon = '\0';
 		if (!*p)
-			return errmsg_set(-EINVAL, st->err, st->errlen,
+			return error_set(st->err, -EINVAL,
 					  "%s='%s' has an empty element; separate absolute paths "
 					  "with single ':'",
 					  st->origin, v);
-		int r = add(st->cfg, p, st->origin, st->err, st->errlen);
+		int r = add(st->cfg, p, st->origin, st->err);
 		if (r < 0)
 			return r;
 		if (!colon)
@@ -222,7 +218,7 @@ static int add_env_paths(struct config_parse_state *st, const char *v, char **st
 static int set_user(struct config_parse_state *st, const char *arg)
 {
 	if (!*arg)
-		return errmsg_set(-EINVAL, st->err, st->errlen, "%s: empty; give a name or uid",
+		return error_set(st->err, -EINVAL, "%s: empty; give a name or uid",
 				  st->origin);
 	st->cfg->user = arg;
 	return 0;
@@ -231,7 +227,7 @@ static int set_user(struct config_parse_state *st, const char *arg)
 static int set_user_from(struct config_parse_state *st, const char *arg)
 {
 	char *norm;
-	int r = declared_path(st->cfg, arg, true, st->origin, &norm, st->err, st->errlen);
+	int r = declared_path(st->cfg, arg, true, st->origin, &norm, st->err);
 	if (r < 0)
 		return r;
 	st->cfg->user_from = norm;
@@ -241,7 +237,7 @@ static int set_user_from(struct config_parse_state *st, const char *arg)
 static int set_home(struct config_parse_state *st, const char *arg)
 {
 	char *norm;
-	int r = declared_path(st->cfg, arg, false, st->origin, &norm, st->err, st->errlen);
+	int r = declared_path(st->cfg, arg, false, st->origin, &norm, st->err);
 	if (r < 0)
 		return r;
 	st->cfg->home = norm;
@@ -253,7 +249,7 @@ static int set_writable(struct config_parse_state *st, const char *arg)
 {
 	if (st->from_env)
 		return add_env_paths(st, arg, &st->cfg->storage_writable_env, add_writable);
-	return add_writable(st->cfg, arg, st->origin, st->err, st->errlen);
+	return add_writable(st->cfg, arg, st->origin, st->err);
 }
 
 static int set_allow_write(struct config_parse_state *st, const char *arg)
@@ -261,7 +257,7 @@ static int set_allow_write(struct config_parse_state *st, const char *arg)
 	st->allow_write_origin = st->origin;
 	if (st->from_env)
 		return add_env_paths(st, arg, &st->cfg->storage_allow_write_env, add_allow_write);
-	return add_allow_write(st->cfg, arg, st->origin, st->err, st->errlen);
+	return add_allow_write(st->cfg, arg, st->origin, st->err);
 }
 
 /* --confine-writes[=best-effort] (arg NULL: no value), or its variable:
@@ -277,7 +273,7 @@ static int set_confine(struct config_parse_state *st, const char *arg)
 	else if (st->from_env && parse_bool(arg, &on) == 0)
 		cfg->confine_writes = on ? CONFINE_REQUIRED : CONFINE_OFF;
 	else
-		return errmsg_set(-EINVAL, st->err, st->errlen, "%s='%s': use %s or best-effort",
+		return error_set(st->err, -EINVAL, "%s='%s': use %s or best-effort",
 				  st->origin, arg, st->from_env ? "1, 0" : "no value");
 	return 0;
 }
@@ -286,12 +282,12 @@ static int add_rewrite(struct config_parse_state *st, const char *spec)
 {
 	int from, to;
 	if (parse_rewrite(spec, &from, &to) < 0)
-		return errmsg_set(-EINVAL, st->err, st->errlen,
+		return error_set(st->err, -EINVAL,
 			    "%s: '%s' is not FROM:TO with two signals (e.g. TERM:QUIT); "
 			    "FROM cannot be KILL, STOP or CHLD",
 			    st->origin, spec);
 	if (st->cfg->rewrite[from] != 0)
-		return errmsg_set(-EINVAL, st->err, st->errlen, "%s: signal %d is rewritten twice",
+		return error_set(st->err, -EINVAL, "%s: signal %d is rewritten twice",
 				  st->origin, from);
 	st->cfg->rewrite[from] = to;
 	return 0;
@@ -308,7 +304,7 @@ static int set_rewrite(struct config_parse_state *st, const char *arg)
 		const char *comma = strchr(p, ',');
 		size_t n = comma ? (size_t)(comma - p) : strlen(p);
 		if (n == 0 || n >= sizeof(item))
-			return errmsg_set(-EINVAL, st->err, st->errlen,
+			return error_set(st->err, -EINVAL,
 				    "%s='%s' is not a comma-separated list of FROM:TO pairs",
 				    st->origin, arg);
 		memcpy(item, p, n);
@@ -375,18 +371,18 @@ static int set_keep_caps(struct config_parse_state *st, const char *list)
 {
 	uint64_t mask = 0;
 	if (parse_cap_list(list, &mask) < 0)
-		return errmsg_set(-EINVAL, st->err, st->errlen,
+		return error_set(st->err, -EINVAL,
 			    "%s: '%s' is not a comma-separated list of capability names "
 			    "(e.g. NET_BIND_SERVICE,NET_RAW)",
 			    st->origin, list);
 	for (size_t i = 0; i < sizeof(refused_caps) / sizeof(refused_caps[0]); i++)
 		if (mask & (UINT64_C(1) << refused_caps[i].cap))
-			return errmsg_set(-EINVAL, st->err, st->errlen,
+			return error_set(st->err, -EINVAL,
 					  "%s: %s refused: it gives root back (%s); stepdown keeps "
 					  "only capabilities that cannot regain root (see stepdown(1))",
 					  st->origin, refused_caps[i].name, refused_caps[i].why);
 	if (mask >> (LAST_REVIEWED_CAP + 1))
-		return errmsg_set(-EINVAL, st->err, st->errlen,
+		return error_set(st->err, -EINVAL,
 				  "%s: '%s' refused: it holds a capability newer than "
 				  "CHECKPOINT_RESTORE, and stepdown keeps only capabilities that "
 				  "cannot regain root, known not to",
@@ -398,7 +394,7 @@ static int set_keep_caps(struct config_parse_state *st, const char *list)
 static int set_umask(struct config_parse_state *st, const char *s)
 {
 	if (parse_umask(s, &st->cfg->umask) < 0)
-		return errmsg_set(-EINVAL, st->err, st->errlen,
+		return error_set(st->err, -EINVAL,
 				  "%s: '%s' is not an octal mode between 0 and 0777", st->origin, s);
 	st->cfg->has_umask = true;
 	return 0;
@@ -408,7 +404,7 @@ static int set_jobs(struct config_parse_state *st, const char *s)
 {
 	uint32_t n;
 	if (parse_u32(s, WALK_MAX_JOBS, &n) < 0 || n == 0)
-		return errmsg_set(-EINVAL, st->err, st->errlen,
+		return error_set(st->err, -EINVAL,
 				  "%s: '%s' is not a number of threads from 1 to %d", st->origin, s,
 				  WALK_MAX_JOBS);
 	st->cfg->jobs = n;
@@ -418,7 +414,7 @@ static int set_jobs(struct config_parse_state *st, const char *s)
 static int set_grace(struct config_parse_state *st, const char *s)
 {
 	if (parse_seconds(s, &st->cfg->grace) < 0)
-		return errmsg_set(-EINVAL, st->err, st->errlen,
+		return error_set(st->err, -EINVAL,
 				  "%s: '%s' is not a whole number of seconds (0 to 86400)",
 				  st->origin, s);
 	return 0;
@@ -432,7 +428,7 @@ static int set_switch(struct config_parse_state *st, const char *arg, bool *out)
 		return 0;
 	}
 	if (parse_bool(arg, out) < 0)
-		return errmsg_set(-EINVAL, st->err, st->errlen,
+		return error_set(st->err, -EINVAL,
 				  "%s='%s' is not a boolean (use 1 or 0)", st->origin, arg);
 	return 0;
 }
@@ -656,12 +652,12 @@ static int parse_options(struct config_parse_state *st, bool given[N_OPTIONS], i
 		if (i == N_OPTIONS) {
 			const char *origin = argv[optind - 1];
 			if (c == ':')
-				return errmsg_set(-EINVAL, st->err, st->errlen,
+				return error_set(st->err, -EINVAL,
 						  "option '%s' needs a value; see --help", origin);
 			if (optopt && optopt < LONG_ONLY && strncmp(origin, "--", 2) != 0)
-				return errmsg_set(-EINVAL, st->err, st->errlen,
+				return error_set(st->err, -EINVAL,
 						  "unknown option '-%c'; see --help", optopt);
-			return errmsg_set(-EINVAL, st->err, st->errlen,
+			return error_set(st->err, -EINVAL,
 					  "unknown option '%s'; see --help", origin);
 		}
 		st->origin = options[i].long_name;
@@ -672,7 +668,7 @@ static int parse_options(struct config_parse_state *st, bool given[N_OPTIONS], i
 		given[i] = true;
 	}
 	if (st->verbose && st->quiet)
-		return errmsg_set(-EINVAL, st->err, st->errlen,
+		return error_set(st->err, -EINVAL,
 				  "--verbose and --quiet together; choose one");
 	if (st->verbosity_given)
 		st->cfg->verbosity = st->verbose ? 2 : 0;
@@ -707,7 +703,7 @@ static int apply_environment(struct config_parse_state *st, const bool given[N_O
 	}
 	if (!st->verbosity_given) {
 		if (st->verbose && st->quiet)
-			return errmsg_set(-EINVAL, st->err, st->errlen,
+			return error_set(st->err, -EINVAL,
 					  "STEPDOWN_VERBOSE and STEPDOWN_QUIET are both set; choose one");
 		st->cfg->verbosity = st->verbose ? 2 : st->quiet ? 0 : 1;
 	}
@@ -715,17 +711,16 @@ static int apply_environment(struct config_parse_state *st, const bool given[N_O
 }
 
 int config_parse(struct config *cfg, int argc, char *const argv[], char *const envp[],
-		 char *err, size_t errlen)
+		 struct error *err)
 {
-	struct config_parse_state st = { .cfg = cfg, .err = err, .errlen = errlen };
+	struct config_parse_state st = { .cfg = cfg, .err = err };
 	bool given[N_OPTIONS] = { false };
 	int r;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->grace = CONFIG_DEFAULT_GRACE;
 	cfg->verbosity = 1;
-	if (errlen)
-		err[0] = '\0';
+	err->msg[0] = '\0';
 
 	r = parse_options(&st, given, argc, argv);
 	if (cfg->action == CONFIG_HELP)
@@ -738,12 +733,12 @@ int config_parse(struct config *cfg, int argc, char *const argv[], char *const e
 	if (r < 0)
 		return r;
 	if (cfg->n_allow_write && cfg->confine_writes == CONFINE_OFF)
-		return errmsg_set(-EINVAL, err, errlen,
+		return error_set(err, -EINVAL,
 				  "%s means nothing without --confine-writes (or "
 				  "STEPDOWN_CONFINE_WRITES=1); add it",
 				  st.allow_write_origin);
 	if (optind >= argc)
-		return errmsg_set(-EINVAL, err, errlen,
+		return error_set(err, -EINVAL,
 			    "no command given; usage: stepdown [OPTION]... -- COMMAND [ARG]...");
 	cfg->command = &argv[optind];
 	return 0;

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "stepdown/declared.h"
-#include "stepdown/errmsg.h"
+#include "stepdown/error.h"
 
 /* Older uapi headers (and C libraries without them) lack the later parts.
  * The system call numbers are the same on every architecture but alpha. */
@@ -193,14 +193,14 @@ static struct confine_rule *new_rule(struct confine *c)
 }
 
 int confine_add(struct confine *c, const char *path, enum confine_origin origin,
-		bool files_only, bool missing_ok, char *err, size_t errlen)
+		bool files_only, bool missing_ok, struct error *err)
 {
 	int fd = -1, r;
 	if (origin == CONFINE_FROM_DEFAULT) {
 		fd = open(path, O_PATH | O_CLOEXEC);
 		r = fd < 0 ? -errno : 0;
 	} else {
-		r = declared_open_path(path, &fd, err, errlen);
+		r = declared_open_path(path, &fd, err);
 		if (r < 0 && !(r == -ENOENT && missing_ok))
 			return r;
 	}
@@ -208,7 +208,7 @@ int confine_add(struct confine *c, const char *path, enum confine_origin origin,
 	if (!rule) {
 		if (fd >= 0)
 			close(fd);
-		return errmsg_set(-ENOMEM, err, errlen, "out of memory");
+		return error_set(err, -ENOMEM, "out of memory");
 	}
 	rule->path = path;
 	rule->origin = origin;
@@ -221,7 +221,7 @@ int confine_add(struct confine *c, const char *path, enum confine_origin origin,
 	}
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
-		r = errmsg_set(-errno, err, errlen, "cannot stat '%s': %s", path, strerror(errno));
+		r = error_set(err, -errno, "cannot stat '%s': %s", path, strerror(errno));
 		close(fd);
 		return r;
 	}
@@ -229,7 +229,7 @@ int confine_add(struct confine *c, const char *path, enum confine_origin origin,
 	rule->resolved = resolved_path(fd, path);
 	if (!rule->resolved) {
 		close(fd);
-		return errmsg_set(-ENOMEM, err, errlen, "out of memory");
+		return error_set(err, -ENOMEM, "out of memory");
 	}
 	/* The kernel refuses directory rights on a file. */
 	rule->access = rule->is_dir && !files_only ? c->handled : confine_file_rights(c->handled);
@@ -239,7 +239,7 @@ int confine_add(struct confine *c, const char *path, enum confine_origin origin,
 		long a = c->sys->add_rule(c->ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &pb, 0);
 		if (a < 0) {
 			close(fd);
-			return errmsg_set((int)a, err, errlen, "cannot add a Landlock rule for '%s': %s",
+			return error_set(err, (int)a, "cannot add a Landlock rule for '%s': %s",
 					  path, strerror((int)-a));
 		}
 	}
@@ -247,39 +247,39 @@ int confine_add(struct confine *c, const char *path, enum confine_origin origin,
 	return 0;
 }
 
-int confine_begin(struct confine *c, char *err, size_t errlen)
+int confine_begin(struct confine *c, struct error *err)
 {
 	if (c->abi >= 1) {
 		struct landlock_ruleset_attr attr = { .handled_access_fs = c->handled };
 		long fd = c->sys->create_ruleset(&attr, sizeof(attr), 0);
 		if (fd < 0)
-			return errmsg_set((int)fd, err, errlen, "cannot create a Landlock ruleset: %s",
+			return error_set(err, (int)fd, "cannot create a Landlock ruleset: %s",
 					  strerror((int)-fd));
 		c->ruleset_fd = (int)fd;
 	}
 	return 0;
 }
 
-int confine_add_defaults(struct confine *c, char *err, size_t errlen)
+int confine_add_defaults(struct confine *c, struct error *err)
 {
 	for (size_t i = 0; i < confine_n_defaults; i++) {
 		int r = confine_add(c, confine_defaults[i].path, CONFINE_FROM_DEFAULT,
-				    confine_defaults[i].files_only, true, err, errlen);
+				    confine_defaults[i].files_only, true, err);
 		if (r < 0)
 			return r;
 	}
 	return 0;
 }
 
-int confine_restrict(struct confine *c, char *err, size_t errlen)
+int confine_restrict(struct confine *c, struct error *err)
 {
 	if (c->ruleset_fd < 0)
-		return errmsg_set(-EINVAL, err, errlen, "no Landlock ruleset to enforce");
+		return error_set(err, -EINVAL, "no Landlock ruleset to enforce");
 	long r = c->sys->restrict_self(c->ruleset_fd, c->restrict_flags);
 	close(c->ruleset_fd);
 	c->ruleset_fd = -1;
 	if (r < 0)
-		return errmsg_set((int)r, err, errlen, "landlock_restrict_self: %s%s",
+		return error_set(err, (int)r, "landlock_restrict_self: %s%s",
 				  strerror((int)-r),
 				  r == -EPERM ? " (no_new_privs is not set)" : "");
 	return 0;

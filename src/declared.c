@@ -12,7 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "stepdown/errmsg.h"
+#include "stepdown/error.h"
 #include "stepdown/log.h"
 #include "stepdown/path.h"
 #include "stepdown/test_hook.h"
@@ -115,19 +115,18 @@ static bool is_fresh_mkdir(int fd, const struct stat *st, const struct stat *par
 }
 
 /* Why a component could not be opened, in words (fd is its -errno). */
-static int open_error(int fd, int dirfd, const char *comp, const char *path, int shown, char *err,
-		      size_t errlen)
+static int open_error(int fd, int dirfd, const char *comp, const char *path, int shown, struct error *err)
 {
 	struct stat lst;
 	if ((fd == -ELOOP || fd == -ENOTDIR || fd == -EXDEV) &&
 	    fstatat(dirfd, comp, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode))
-		return errmsg_set(-ELOOP, err, errlen,
+		return error_set(err, -ELOOP,
 				  "'%.*s' is a symlink; a declared path must not contain one (give "
 				  "the real path)",
 				  shown, path);
 	if (fd == -ENOENT)
-		return errmsg_set(-ENOENT, err, errlen, "'%.*s' does not exist", shown, path);
-	return errmsg_set(fd, err, errlen, "cannot open '%.*s': %s", shown, path, strerror(-fd));
+		return error_set(err, -ENOENT, "'%.*s' does not exist", shown, path);
+	return error_set(err, fd, "cannot open '%.*s': %s", shown, path, strerror(-fd));
 }
 
 enum last_kind { LAST_DIR, LAST_ANY };
@@ -137,18 +136,18 @@ enum last_kind { LAST_DIR, LAST_ANY };
  * is then false. */
 static int open_declared(const char *path, enum last_kind kind, bool create, uid_t uid,
 			 gid_t gid, const struct dir_identity *host, struct declared_dir *out,
-			 char *err, size_t errlen)
+			 struct error *err)
 {
 	*out = (struct declared_dir){ .fd = -1 };
 	if (path[0] != '/')
-		return errmsg_set(-EINVAL, err, errlen, "'%s' is not an absolute path", path);
+		return error_set(err, -EINVAL, "'%s' is not an absolute path", path);
 	if (path_has_dot_component(path))
-		return errmsg_set(-EINVAL, err, errlen,
+		return error_set(err, -EINVAL,
 				  "'%s' has a '.' or '..' component; give the plain absolute path",
 				  path);
 	char *copy = strdup(path);
 	if (!copy)
-		return errmsg_set(-ENOMEM, err, errlen, "out of memory");
+		return error_set(err, -ENOMEM, "out of memory");
 	int dirfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct stat parent;
 	if (dirfd < 0 || fstat(dirfd, &parent) < 0) {
@@ -156,7 +155,7 @@ static int open_declared(const char *path, enum last_kind kind, bool create, uid
 		free(copy);
 		if (dirfd >= 0)
 			close(dirfd);
-		return errmsg_set(-e, err, errlen, "cannot open /: %s", strerror(e));
+		return error_set(err, -e, "cannot open /: %s", strerror(e));
 	}
 	int r = 0;
 	char *save = NULL;
@@ -181,7 +180,7 @@ static int open_declared(const char *path, enum last_kind kind, bool create, uid
 			int e = errno;
 			umask(old);
 			if (!made && e != EEXIST) {
-				r = errmsg_set(-e, err, errlen, "cannot create '%.*s': %s", shown, path,
+				r = error_set(err, -e, "cannot create '%.*s': %s", shown, path,
 					       strerror(e));
 				break;
 			}
@@ -198,7 +197,7 @@ static int open_declared(const char *path, enum last_kind kind, bool create, uid
 			raced = true;
 		}
 		if (fd >= 0 && raced && !only_root_could_make(&parent, &st)) {
-			r = errmsg_set(-EEXIST, err, errlen,
+			r = error_set(err, -EEXIST,
 				       "'%.*s' appeared while stepdown was creating it, in '%.*s' "
 				       "(owner uid %u): not using it; keep that parent root's",
 				       shown, path, (int)(comp - copy > 1 ? comp - copy - 1 : 1), path,
@@ -207,11 +206,11 @@ static int open_declared(const char *path, enum last_kind kind, bool create, uid
 			break;
 		}
 		if (fd < 0) {
-			r = open_error(fd, dirfd, comp, path, shown, err, errlen);
+			r = open_error(fd, dirfd, comp, path, shown, err);
 			break;
 		}
 		if (made && last && fchown(fd, uid, gid) < 0) {
-			r = errmsg_set(-errno, err, errlen, "cannot set up '%s': %s", path,
+			r = error_set(err, -errno, "cannot set up '%s': %s", path,
 				       strerror(errno));
 			close(fd);
 			break;
@@ -233,16 +232,15 @@ static int open_declared(const char *path, enum last_kind kind, bool create, uid
 }
 
 int declared_open_dir(const char *path, bool create, uid_t uid, gid_t gid,
-		      const struct dir_identity *host, struct declared_dir *out, char *err,
-		      size_t errlen)
+		      const struct dir_identity *host, struct declared_dir *out, struct error *err)
 {
-	return open_declared(path, LAST_DIR, create, uid, gid, host, out, err, errlen);
+	return open_declared(path, LAST_DIR, create, uid, gid, host, out, err);
 }
 
-int declared_open_path(const char *path, int *fd, char *err, size_t errlen)
+int declared_open_path(const char *path, int *fd, struct error *err)
 {
 	struct declared_dir d;
-	int r = open_declared(path, LAST_ANY, false, 0, 0, NULL, &d, err, errlen);
+	int r = open_declared(path, LAST_ANY, false, 0, 0, NULL, &d, err);
 	*fd = d.fd;
 	return r;
 }

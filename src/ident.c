@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "stepdown/errmsg.h"
+#include "stepdown/error.h"
 #include "stepdown/parse.h"
 
 /* Split line into exactly n fields at ':'. */
@@ -205,7 +205,7 @@ static bool all_digits(const char *s)
 }
 
 static int resolve(const char *spec, const char *passwd, size_t passwd_len, const char *group,
-		   size_t group_len, struct ident *out, char *err, size_t errlen)
+		   size_t group_len, struct ident *out, struct error *err)
 {
 	char user[256], grp[256];
 	const char *colon = strchr(spec, ':');
@@ -215,7 +215,7 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 
 	if (ulen == 0 || ulen >= sizeof(user) || (gpart && (!*gpart || strchr(gpart, ':') ||
 							   strlen(gpart) >= sizeof(grp))))
-		return errmsg_set(-EINVAL, err, errlen,
+		return error_set(err, -EINVAL,
 			    "user '%s' is not USER or USER:GROUP (a name or a decimal id each)",
 			    spec);
 	memcpy(user, spec, ulen);
@@ -225,20 +225,20 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 	if (all_digits(user)) {
 		uint32_t uid;
 		if (parse_id(user, &uid) < 0)
-			return errmsg_set(-EINVAL, err, errlen,
+			return error_set(err, -EINVAL,
 				    "uid '%s' is out of range (0 to 4294967294)", user);
 		q.uid = uid;
 	} else if (!plausible_name(user)) {
-		return errmsg_set(-EINVAL, err, errlen, "user '%s' is not a valid name or uid", user);
+		return error_set(err, -EINVAL, "user '%s' is not a valid name or uid", user);
 	} else {
 		q.name = user;
 	}
 	r = for_each_line(passwd, passwd_len, match_passwd, &q);
 	if (r < 0)
-		return errmsg_set(r, err, errlen, "cannot read the user database: %s", strerror(-r));
+		return error_set(err, r, "cannot read the user database: %s", strerror(-r));
 	if (r == 0) {
 		if (q.name)
-			return errmsg_set(-ENOENT, err, errlen,
+			return error_set(err, -ENOENT,
 				    "unknown user '%s': no such name in /etc/passwd; add it to the "
 				    "image or give a numeric uid",
 				    user);
@@ -250,10 +250,10 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 		out->name = strdup(num);
 		out->home = strdup("/");
 		if (!out->name || !out->home)
-			return errmsg_set(-ENOMEM, err, errlen, "out of memory");
+			return error_set(err, -ENOMEM, "out of memory");
 	}
 	if (out->uid == 0)
-		return errmsg_set(-EPERM, err, errlen,
+		return error_set(err, -EPERM,
 			    "user '%s' is root (uid 0); stepdown only runs workloads as non-root", user);
 
 	if (gpart) {
@@ -261,20 +261,20 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 		if (all_digits(grp)) {
 			uint32_t gid;
 			if (parse_id(grp, &gid) < 0)
-				return errmsg_set(-EINVAL, err, errlen,
+				return error_set(err, -EINVAL,
 					    "gid '%s' is out of range (0 to 4294967294)", grp);
 			out->gid = gid;
 		} else if (!plausible_name(grp)) {
-			return errmsg_set(-EINVAL, err, errlen, "group '%s' is not a valid name or gid",
+			return error_set(err, -EINVAL, "group '%s' is not a valid name or gid",
 				    grp);
 		} else {
 			struct gr_query g = { .name = grp };
 			r = for_each_line(group, group_len, match_group_name, &g);
 			if (r < 0)
-				return errmsg_set(r, err, errlen, "cannot read the group database: %s",
+				return error_set(err, r, "cannot read the group database: %s",
 					    strerror(-r));
 			if (r == 0)
-				return errmsg_set(-ENOENT, err, errlen,
+				return error_set(err, -ENOENT,
 					    "unknown group '%s': no such name in /etc/group", grp);
 			out->gid = g.gid;
 		}
@@ -287,7 +287,7 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 			r = for_each_line(group, group_len, match_member, &m);
 		if (r < 0) {
 			free(m.groups);
-			return errmsg_set(r, err, errlen, "cannot collect the groups of '%s': %s",
+			return error_set(err, r, "cannot collect the groups of '%s': %s",
 				    out->name, strerror(-r));
 		}
 		qsort(m.groups, m.n, sizeof(*m.groups), cmp_gid);
@@ -298,7 +298,7 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 		out->groups = m.groups;
 		out->n_groups = u;
 		if (u > IDENT_MAX_GROUPS)
-			return errmsg_set(-E2BIG, err, errlen,
+			return error_set(err, -E2BIG,
 				    "user '%s' is in %zu groups; at most %u are supported", out->name,
 				    u, IDENT_MAX_GROUPS);
 	}
@@ -306,15 +306,13 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 }
 
 int ident_resolve_buf(const char *spec, const char *passwd, size_t passwd_len,
-		      const char *group, size_t group_len, struct ident *out, char *err,
-		      size_t errlen)
+		      const char *group, size_t group_len, struct ident *out, struct error *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (errlen)
-		err[0] = '\0';
+	err->msg[0] = '\0';
 	if (!spec)
-		return errmsg_set(-EINVAL, err, errlen, "no user given");
-	int r = resolve(spec, passwd, passwd_len, group, group_len, out, err, errlen);
+		return error_set(err, -EINVAL, "no user given");
+	int r = resolve(spec, passwd, passwd_len, group, group_len, out, err);
 	if (r < 0)
 		ident_free(out);
 	return r;
@@ -409,7 +407,7 @@ int ident_read_file(const char *path, size_t max, char **buf, size_t *len)
 	return read_regular(path, max, buf, len, &mode);
 }
 
-static int read_db(const char *path, char **buf, size_t *len, char *err, size_t errlen)
+static int read_db(const char *path, char **buf, size_t *len, struct error *err)
 {
 	mode_t mode = 0;
 	int r = read_regular(path, IDENT_MAX_FILE, buf, len, &mode);
@@ -419,59 +417,58 @@ static int read_db(const char *path, char **buf, size_t *len, char *err, size_t 
 		return 0;
 	}
 	if (r == -EINVAL && mode)
-		return errmsg_set(r, err, errlen,
+		return error_set(err, r,
 				  "'%s' is not a regular file (%s); the user database must be a "
 				  "regular file: put one there, or none (a missing file counts as "
 				  "empty)",
 				  path, file_kind(mode));
 	if (r == -EFBIG)
-		return errmsg_set(r, err, errlen,
+		return error_set(err, r,
 				  "'%s' is larger than %u MiB: not a user database stepdown reads",
 				  path, IDENT_MAX_FILE >> 20);
 	if (r < 0)
-		return errmsg_set(r, err, errlen, "cannot read '%s': %s", path, strerror(-r));
+		return error_set(err, r, "cannot read '%s': %s", path, strerror(-r));
 	return 0;
 }
 
 int ident_resolve(const char *spec, const char *passwd_path, const char *group_path,
-		  struct ident *out, char *err, size_t errlen)
+		  struct ident *out, struct error *err)
 {
 	char *pw = NULL, *gr = NULL;
 	size_t pwlen = 0, grlen = 0;
 	int r;
 	memset(out, 0, sizeof(*out));
-	if ((r = read_db(passwd_path, &pw, &pwlen, err, errlen)) < 0)
+	if ((r = read_db(passwd_path, &pw, &pwlen, err)) < 0)
 		return r;
-	if ((r = read_db(group_path, &gr, &grlen, err, errlen)) < 0) {
+	if ((r = read_db(group_path, &gr, &grlen, err)) < 0) {
 		free(pw);
 		return r;
 	}
-	r = ident_resolve_buf(spec, pw ? pw : "", pwlen, gr ? gr : "", grlen, out, err, errlen);
+	r = ident_resolve_buf(spec, pw ? pw : "", pwlen, gr ? gr : "", grlen, out, err);
 	free(pw);
 	free(gr);
 	return r;
 }
 
-int ident_current(const char *passwd_path, struct ident *out, char *err, size_t errlen)
+int ident_current(const char *passwd_path, struct ident *out, struct error *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (errlen)
-		err[0] = '\0';
+	err->msg[0] = '\0';
 	out->uid = getuid();
 	out->gid = getgid();
 
 	int n = getgroups(0, NULL);
 	if (n < 0)
-		return errmsg_set(-errno, err, errlen, "getgroups: %s", strerror(errno));
+		return error_set(err, -errno, "getgroups: %s", strerror(errno));
 	if (n > 0) {
 		out->groups = calloc((size_t)n, sizeof(gid_t));
 		if (!out->groups)
-			return errmsg_set(-ENOMEM, err, errlen, "out of memory");
+			return error_set(err, -ENOMEM, "out of memory");
 		n = getgroups(n, out->groups);
 		if (n < 0) {
 			int e = errno;
 			ident_free(out);
-			return errmsg_set(-e, err, errlen, "getgroups: %s", strerror(e));
+			return error_set(err, -e, "getgroups: %s", strerror(e));
 		}
 		qsort(out->groups, (size_t)n, sizeof(gid_t), cmp_gid);
 		out->n_groups = (size_t)n;
@@ -479,7 +476,7 @@ int ident_current(const char *passwd_path, struct ident *out, char *err, size_t 
 
 	char *pw = NULL;
 	size_t pwlen = 0;
-	int r = read_db(passwd_path, &pw, &pwlen, err, errlen);
+	int r = read_db(passwd_path, &pw, &pwlen, err);
 	if (r < 0) {
 		ident_free(out);
 		return r;
@@ -491,7 +488,7 @@ int ident_current(const char *passwd_path, struct ident *out, char *err, size_t 
 	if (r < 0) {
 		ident_free(&found);
 		ident_free(out);
-		return errmsg_set(r, err, errlen, "cannot read '%s': %s", passwd_path, strerror(-r));
+		return error_set(err, r, "cannot read '%s': %s", passwd_path, strerror(-r));
 	}
 	if (r > 0) {
 		out->name = found.name;
@@ -504,7 +501,7 @@ int ident_current(const char *passwd_path, struct ident *out, char *err, size_t 
 		out->home = strdup("/");
 		if (!out->name || !out->home) {
 			ident_free(out);
-			return errmsg_set(-ENOMEM, err, errlen, "out of memory");
+			return error_set(err, -ENOMEM, "out of memory");
 		}
 	}
 	return 0;

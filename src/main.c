@@ -46,10 +46,9 @@ static double elapsed_ms(const struct timespec *since)
  * exit code. */
 static int choose_identity(const struct config *cfg, struct identity *who)
 {
-	char err[512];
-	if (identity_choose(cfg->user, cfg->user_from, PASSWD_FILE, GROUP_FILE, who, err,
-			    sizeof(err)) < 0) {
-		log_error("%s", err);
+	struct error err;
+	if (identity_choose(cfg->user, cfg->user_from, PASSWD_FILE, GROUP_FILE, who, &err) < 0) {
+		log_error("%s", err.msg);
 		return EXIT_STEPDOWN_FAILED;
 	}
 	const struct ident *id = &who->id;
@@ -191,9 +190,9 @@ static int fix_writable(const struct config *cfg, const struct identity *who,
 		log_error("--writable: %s (creating it in a directory root does not own needs "
 			  "CAP_DAC_OVERRIDE: run with --cap-add DAC_OVERRIDE, or create it in the "
 			  "image)",
-			  res->err);
+			  res->err.msg);
 	} else if (res->stop == WRITABLE_BAD_PATH) {
-		log_error("--writable: %s", res->err);
+		log_error("--writable: %s", res->err.msg);
 	} else {
 		const struct writable_dir *d = &res->dirs[res->failed];
 		for (uint64_t k = 0; k < d->st.errors && k < WALK_ERRORS_KEPT; k++)
@@ -222,7 +221,7 @@ static void check_writable(const struct config *cfg, const struct ident *id)
  * whether it will be applied. Returns 0 or an exit code. */
 static int prepare_confinement(const struct config *cfg, struct confine *cf, bool *enforce)
 {
-	char err[512];
+	struct error err;
 	confine_init(cf, NULL);
 	enum confine_decision d = confine_decide(cfg->confine_writes, cf->abi);
 	const char *why = confine_unavailable_reason(cf->abi);
@@ -238,16 +237,15 @@ static int prepare_confinement(const struct config *cfg, struct confine *cf, boo
 	else if (d == CONFINE_WARN)
 		log_warn("--confine-writes=best-effort: %s; running WITHOUT write confinement", why);
 	const char *what = "--confine-writes";
-	int r = confine_begin(cf, err, sizeof(err));
+	int r = confine_begin(cf, &err);
 	if (r == 0)
-		r = confine_add_defaults(cf, err, sizeof(err));
+		r = confine_add_defaults(cf, &err);
 	for (size_t i = 0; r == 0 && i < cfg->n_allow_write; i++) {
 		what = "--allow-write";
-		r = confine_add(cf, cfg->allow_write[i], CONFINE_FROM_ALLOW, false, false, err,
-				sizeof(err));
+		r = confine_add(cf, cfg->allow_write[i], CONFINE_FROM_ALLOW, false, false, &err);
 	}
 	if (r < 0) {
-		log_error("%s: %s", what, err);
+		log_error("%s: %s", what, err.msg);
 		return EXIT_STEPDOWN_FAILED;
 	}
 	if (*enforce)
@@ -259,11 +257,10 @@ static int prepare_confinement(const struct config *cfg, struct confine *cf, boo
 /* --confine-writes, after the walk: a rule for each --writable dir. */
 static int confine_writable(const struct config *cfg, struct confine *cf)
 {
-	char err[512];
+	struct error err;
 	for (size_t i = 0; i < cfg->n_writable; i++) {
-		if (confine_add(cf, cfg->writable[i], CONFINE_FROM_WRITABLE, false, true, err,
-				sizeof(err)) < 0) {
-			log_error("--writable: %s", err);
+		if (confine_add(cf, cfg->writable[i], CONFINE_FROM_WRITABLE, false, true, &err) < 0) {
+			log_error("--writable: %s", err.msg);
 			return EXIT_STEPDOWN_FAILED;
 		}
 	}
@@ -272,14 +269,13 @@ static int confine_writable(const struct config *cfg, struct confine *cf)
 
 static int drop_privileges(const struct config *cfg, bool switching, const struct ident *id)
 {
-	const char *step = "";
-	char err[512];
+	struct error err;
 	uint64_t kept = cfg->keep_caps;
 	bool strict_bounding = true;
-	int r = switching ? priv_drop(id, kept, &step)
-			  : priv_shed(cfg->keep_caps, &kept, &strict_bounding, &step);
+	int r = switching ? priv_drop(id, kept, &err)
+			  : priv_shed(cfg->keep_caps, &kept, &strict_bounding, &err);
 	if (r < 0) {
-		log_error("cannot drop privileges: %s: %s", step, strerror(-r));
+		log_error("cannot drop privileges: %s", err.msg);
 		return EXIT_STEPDOWN_FAILED;
 	}
 	if (!switching && kept != cfg->keep_caps) {
@@ -287,9 +283,8 @@ static int drop_privileges(const struct config *cfg, bool switching, const struc
 		priv_format_caps(cfg->keep_caps & ~kept, names, sizeof(names));
 		log_warn("--keep-cap: not held by this process, so not kept: %s", names);
 	}
-	if (priv_verify(id->uid, id->gid, id->groups, id->n_groups, kept, strict_bounding, err,
-			sizeof(err)) < 0) {
-		log_error("privilege drop not verified, refusing to run the workload: %s", err);
+	if (priv_verify(id->uid, id->gid, id->groups, id->n_groups, kept, strict_bounding, &err) < 0) {
+		log_error("privilege drop not verified, refusing to run the workload: %s", err.msg);
 		return EXIT_STEPDOWN_FAILED;
 	}
 	return 0;
@@ -321,9 +316,9 @@ struct start {
  * GO_ON, or the exit code when done (--help, --version, an error). */
 static int configure(struct start *s, int argc, char *argv[])
 {
-	char err[512];
-	if (config_parse(&s->cfg, argc, argv, s->envp, err, sizeof(err)) < 0) {
-		log_error("%s", err[0] ? err : "out of memory");
+	struct error err = { 0 };
+	if (config_parse(&s->cfg, argc, argv, s->envp, &err) < 0) {
+		log_error("%s", err.msg[0] ? err.msg : "out of memory");
 		return EXIT_STEPDOWN_FAILED;
 	}
 	log_set_level((enum log_level)s->cfg.verbosity);
@@ -362,9 +357,9 @@ static void become_subreaper(const struct config *cfg)
  * only where the rules allow (PID 1 too: defence in depth). */
 static int confine_now(struct start *s)
 {
-	char err[512];
-	if (confine_restrict(&s->cf, err, sizeof(err)) < 0) {
-		log_error("cannot confine writes: %s", err);
+	struct error err;
+	if (confine_restrict(&s->cf, &err) < 0) {
+		log_error("cannot confine writes: %s", err.msg);
 		return EXIT_STEPDOWN_FAILED;
 	}
 	log_info("writes confined with Landlock ABI %d: %zu rules (%.2f ms)", s->cf.abi_used,

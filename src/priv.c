@@ -20,7 +20,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "stepdown/errmsg.h"
+#include "stepdown/error.h"
 #include "stepdown/ident.h"
 
 #define BIT(n) (UINT64_C(1) << (n))
@@ -133,18 +133,22 @@ static void stage_caps(uint64_t keep, capng_type_t types)
 			capng_update(CAPNG_ADD, types, c);
 }
 
-static int set_ambient(uint64_t keep, const char **step)
+/* A step of the drop failed with code (-errno). */
+static int failed(struct error *err, const char *step, int code)
+{
+	return error_set(err, code, "%s: %s", step, strerror(-code));
+}
+
+static int set_ambient(uint64_t keep, struct error *err)
 {
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) {
-		*step = "clear the ambient capability set";
-		return -errno;
+		return failed(err, "clear the ambient capability set", -errno);
 	}
 	for (unsigned c = 0; c < 64; c++) {
 		if (!(keep & BIT(c)))
 			continue;
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)c, 0, 0) < 0) {
-			*step = "raise a kept capability in the ambient set";
-			return -errno;
+			return failed(err, "raise a kept capability in the ambient set", -errno);
 		}
 	}
 	return 0;
@@ -152,22 +156,20 @@ static int set_ambient(uint64_t keep, const char **step)
 
 /* Effective, permitted and inheritable to exactly keep (libcap-ng: one
  * capset), then ambient. */
-static int apply_caps(uint64_t keep, const char **step)
+static int apply_caps(uint64_t keep, struct error *err)
 {
 	capng_clear(CAPNG_SELECT_CAPS);
 	stage_caps(keep, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE);
 	if (capng_apply(CAPNG_SELECT_CAPS) < 0) {
-		*step = "set the effective, permitted and inheritable capabilities";
-		return errno ? -errno : -EPERM;
+		return failed(err, "set the effective, permitted and inheritable capabilities", errno ? -errno : -EPERM);
 	}
-	return set_ambient(keep, step);
+	return set_ambient(keep, err);
 }
 
-static int set_no_new_privs(const char **step)
+static int set_no_new_privs(struct error *err)
 {
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		*step = "set no_new_privs";
-		return -errno;
+		return failed(err, "set no_new_privs", -errno);
 	}
 	return 0;
 }
@@ -177,75 +179,67 @@ static int set_no_new_privs(const char **step)
  * /proc/PID/status three times and reports a failed drop only to syslog:
  * here the first failure stops the start. Dropping a capability the set no
  * longer holds succeeds, so nothing needs to be read first. */
-static int drop_bounding(uint64_t keep, const char **step)
+static int drop_bounding(uint64_t keep, struct error *err)
 {
 	int last = priv_last_cap();
 	if (last < 0) {
-		*step = "find the kernel's capabilities";
-		return -ENOSYS;
+		return failed(err, "find the kernel's capabilities", -ENOSYS);
 	}
 	for (int cap = 0; cap <= last; cap++) {
 		if (!(keep & BIT(cap)) && prctl(PR_CAPBSET_DROP, (unsigned long)cap, 0, 0, 0) < 0) {
-			*step = "drop from the bounding set";
-			return -errno;
+			return failed(err, "drop from the bounding set", -errno);
 		}
 	}
 	return 0;
 }
 
-int priv_drop(const struct ident *id, uint64_t keep, const char **step)
+int priv_drop(const struct ident *id, uint64_t keep, struct error *err)
 {
 	/* 1. Bounding set, while CAP_SETPCAP is still ours. */
-	int r = drop_bounding(keep, step);
+	int r = drop_bounding(keep, err);
 	if (r < 0)
 		return r;
 	/* 2. Supplementary groups, then 3. all three gids. */
 	if (setgroups(id->n_groups, id->groups) < 0) {
-		*step = "setgroups";
-		return -errno;
+		return failed(err, "setgroups", -errno);
 	}
 	if (setresgid(id->gid, id->gid, id->gid) < 0) {
-		*step = "setresgid";
-		return -errno;
+		return failed(err, "setresgid", -errno);
 	}
 	/* 4. All three uids; permitted capabilities survive only if kept. */
 	if (keep && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) {
-		*step = "set keepcaps";
-		return -errno;
+		return failed(err, "set keepcaps", -errno);
 	}
 	if (setresuid(id->uid, id->uid, id->uid) < 0) {
-		*step = "setresuid";
-		return -errno;
+		return failed(err, "setresuid", -errno);
 	}
 	if (keep && prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) {
-		*step = "clear keepcaps";
-		return -errno;
+		return failed(err, "clear keepcaps", -errno);
 	}
 	/* 5. Capability sets, 6. no_new_privs. */
-	r = apply_caps(keep, step);
+	r = apply_caps(keep, err);
 	if (r < 0)
 		return r;
-	return set_no_new_privs(step);
+	return set_no_new_privs(err);
 }
 
-int priv_shed(uint64_t keep, uint64_t *kept, bool *bounding_cleared, const char **step)
+int priv_shed(uint64_t keep, uint64_t *kept, bool *bounding_cleared, struct error *err)
 {
 	struct priv_caps c;
 	int r = priv_read_caps(&c);
 	if (r < 0) {
-		*step = "read the current capabilities";
-		return r;
+		return failed(err, "read the current capabilities", r);
 	}
 	uint64_t held = keep & c.permitted;
 	*kept = held;
 	/* Only a holder of CAP_SETPCAP may shrink the bounding set. */
 	*bounding_cleared = c.effective & BIT(CAP_SETPCAP);
-	if (*bounding_cleared && (r = drop_bounding(held, step)) < 0)
+	if (*bounding_cleared && (r = drop_bounding(held, err)) < 0)
 		return r;
-	r = apply_caps(held, step);
+	r = apply_caps(held, err);
 	if (r < 0)
 		return r;
-	return set_no_new_privs(step);
+	return set_no_new_privs(err);
 }
 
 static int cmp_gid(const void *a, const void *b)
@@ -255,21 +249,21 @@ static int cmp_gid(const void *a, const void *b)
 }
 
 /* Is the kernel's group list the same set as the expected one? */
-static int verify_groups(const gid_t *want, size_t n_want, char *err, size_t errlen)
+static int verify_groups(const gid_t *want, size_t n_want, struct error *err)
 {
 	int n = getgroups(0, NULL);
 	if (n < 0)
-		return errmsg_set(-EPERM, err, errlen, "cannot read the groups back: %s", strerror(errno));
+		return error_set(err, -EPERM, "cannot read the groups back: %s", strerror(errno));
 	gid_t *have = calloc((size_t)n + 1, sizeof(gid_t));
 	gid_t *exp = calloc(n_want + 1, sizeof(gid_t));
 	int r = 0;
 	if (!have || !exp) {
-		r = errmsg_set(-EPERM, err, errlen, "out of memory while verifying groups");
+		r = error_set(err, -EPERM, "out of memory while verifying groups");
 		goto out;
 	}
 	n = getgroups(n, have);
 	if (n < 0) {
-		r = errmsg_set(-EPERM, err, errlen, "cannot read the groups back: %s", strerror(errno));
+		r = error_set(err, -EPERM, "cannot read the groups back: %s", strerror(errno));
 		goto out;
 	}
 	if (n_want)
@@ -281,7 +275,7 @@ static int verify_groups(const gid_t *want, size_t n_want, char *err, size_t err
 		if (i == 0 || have[i] != have[i - 1])
 			have[m++] = have[i];
 	if (m != n_want || memcmp(have, exp, m * sizeof(gid_t)) != 0)
-		r = errmsg_set(-EPERM, err, errlen,
+		r = error_set(err, -EPERM,
 			     "supplementary groups are not the expected set (%zu held, %zu expected)",
 			     m, n_want);
 out:
@@ -291,25 +285,25 @@ out:
 }
 
 int priv_verify(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups, uint64_t keep,
-		bool strict_bounding, char *err, size_t errlen)
+		bool strict_bounding, struct error *err)
 {
 	uid_t ru, eu, su;
 	gid_t rg, eg, sg;
 	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
-		return errmsg_set(-EPERM, err, errlen, "cannot read the ids back: %s", strerror(errno));
+		return error_set(err, -EPERM, "cannot read the ids back: %s", strerror(errno));
 	if (ru != uid || eu != uid || su != uid)
-		return errmsg_set(-EPERM, err, errlen, "uids are %u/%u/%u, expected %u", (unsigned)ru,
+		return error_set(err, -EPERM, "uids are %u/%u/%u, expected %u", (unsigned)ru,
 				(unsigned)eu, (unsigned)su, (unsigned)uid);
 	if (rg != gid || eg != gid || sg != gid)
-		return errmsg_set(-EPERM, err, errlen, "gids are %u/%u/%u, expected %u", (unsigned)rg,
+		return error_set(err, -EPERM, "gids are %u/%u/%u, expected %u", (unsigned)rg,
 				(unsigned)eg, (unsigned)sg, (unsigned)gid);
-	int r = verify_groups(groups, n_groups, err, errlen);
+	int r = verify_groups(groups, n_groups, err);
 	if (r < 0)
 		return r;
 
 	struct priv_caps c;
 	if ((r = priv_read_caps(&c)) < 0)
-		return errmsg_set(-EPERM, err, errlen, "cannot read the capabilities back: %s",
+		return error_set(err, -EPERM, "cannot read the capabilities back: %s",
 				strerror(-r));
 	/* Nothing beyond keep anywhere; and what is kept must be usable. */
 	uint64_t extra = (c.effective | c.permitted | c.inheritable | c.ambient) & ~keep;
@@ -318,23 +312,23 @@ int priv_verify(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups, uint
 	if (extra) {
 		char names[512];
 		priv_format_caps(extra, names, sizeof(names));
-		return errmsg_set(-EPERM, err, errlen, "capabilities still held: %s", names);
+		return error_set(err, -EPERM, "capabilities still held: %s", names);
 	}
 	if (c.effective != keep || c.permitted != keep || c.ambient != keep) {
 		char names[512];
 		priv_format_caps(keep & ~(c.effective & c.permitted & c.ambient), names,
 				 sizeof(names));
-		return errmsg_set(-EPERM, err, errlen, "kept capabilities not in place: %s", names);
+		return error_set(err, -EPERM, "kept capabilities not in place: %s", names);
 	}
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
-		return errmsg_set(-EPERM, err, errlen, "no_new_privs is not set");
+		return error_set(err, -EPERM, "no_new_privs is not set");
 	if (prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0) != 0)
-		return errmsg_set(-EPERM, err, errlen, "keepcaps is still set");
+		return error_set(err, -EPERM, "keepcaps is still set");
 	/* The real test: root must be out of reach. */
 	if (uid != 0 && setuid(0) == 0)
-		return errmsg_set(-EPERM, err, errlen, "setuid(0) succeeded: root is still reachable");
+		return error_set(err, -EPERM, "setuid(0) succeeded: root is still reachable");
 	if (gid != 0 && setgid(0) == 0)
-		return errmsg_set(-EPERM, err, errlen, "setgid(0) succeeded: gid 0 is still reachable");
+		return error_set(err, -EPERM, "setgid(0) succeeded: gid 0 is still reachable");
 	return 0;
 }
 

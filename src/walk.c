@@ -34,7 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "stepdown/errmsg.h"
+#include "stepdown/error.h"
 #include "stepdown/log.h"
 #include "stepdown/path.h"
 #include "stepdown/test_hook.h"

@@ -13,7 +13,7 @@ static int stop(struct writable_result *res, enum writable_stop why, size_t at, 
 {
 	res->stop = why;
 	res->failed = at;
-	res->code = code;
+	res->err.code = code;
 	return code;
 }
 
@@ -26,20 +26,20 @@ int writable_fix(const char *const *paths, size_t n, const struct writable_run *
 	if (!run->dry_run && !priv_has_cap(CAP_CHOWN))
 		return stop(res, WRITABLE_NO_CHOWN, 0, -EPERM);
 	if (!(res->dirs = calloc(n, sizeof(*res->dirs)))) {
-		strcpy(res->err, "out of memory");
+		error_set(&res->err, -ENOMEM, "out of memory");
 		return stop(res, WRITABLE_BAD_PATH, 0, -ENOMEM);
 	}
 	/* Every declared path is checked before any is created or walked. */
 	for (size_t i = 0; i < n; i++) {
 		struct declared_dir dd;
 		int r = declared_open_dir(paths[i], false, run->uid, run->gid, &run->host, &dd,
-					  res->err, sizeof(res->err));
+					  &res->err);
 		if (r == 0)
 			close(dd.fd);
 		else if (r != -ENOENT)
 			return stop(res, WRITABLE_BAD_PATH, i, r);
 	}
-	res->err[0] = '\0';
+	res->err = (struct error){ 0 };
 	struct walk_options wo = { .uid = run->uid, .gid = run->gid, .dry_run = run->dry_run,
 				   .jobs = run->jobs ? run->jobs : walk_default_jobs(),
 				   .progress = run->progress, .host = run->host };
@@ -48,7 +48,7 @@ int writable_fix(const char *const *paths, size_t n, const struct writable_run *
 		d->path = paths[i];
 		res->n_done = i + 1;
 		int r = declared_open_dir(d->path, !run->dry_run, run->uid, run->gid, &run->host,
-					  &d->opened, res->err, sizeof(res->err));
+					  &d->opened, &res->err);
 		if (r == -ENOENT && run->dry_run) {
 			d->missing = true;
 			continue;

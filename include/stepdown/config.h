@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "stepdown/confine.h"
+#include "stepdown/error.h"
 #include "stepdown/parse.h"
 
 enum config_action {
@@ -55,7 +56,7 @@ struct config {
  * Returns 0, or -EINVAL with a message that names the bad input and says
  * what to do in err. getopt state is reset first; argv is not modified. */
 int config_parse(struct config *cfg, int argc, char *const argv[], char *const envp[],
-		 char *err, size_t errlen);
+		 struct error *err);
 
 void config_free(struct config *cfg);
 

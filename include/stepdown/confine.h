@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "stepdown/error.h"
+
 enum confine_mode {
 	CONFINE_OFF = 0,
 	CONFINE_REQUIRED,    /* --confine-writes: no Landlock is an error */
@@ -100,10 +102,10 @@ void confine_init(struct confine *c, const struct confine_sys *sys);
  * created, but paths are still opened, checked and recorded by
  * confine_add, and a dry run shows them). Returns 0 or -errno with a
  * message. */
-int confine_begin(struct confine *c, char *err, size_t errlen);
+int confine_begin(struct confine *c, struct error *err);
 
 /* Add confine_defaults (missing ones are recorded as missing). */
-int confine_add_defaults(struct confine *c, char *err, size_t errlen);
+int confine_add_defaults(struct confine *c, struct error *err);
 
 /* Add one path. CONFINE_FROM_DEFAULT follows symlinks and a missing path
  * is recorded as missing; the others must be absolute with no symlink in
@@ -112,12 +114,12 @@ int confine_add_defaults(struct confine *c, char *err, size_t errlen);
  * beneath a directory, file rights only on a non-directory or a
  * files_only directory. Returns 0 or -errno with a message in err. */
 int confine_add(struct confine *c, const char *path, enum confine_origin origin,
-		bool files_only, bool missing_ok, char *err, size_t errlen);
+		bool files_only, bool missing_ok, struct error *err);
 
 /* Enforce the ruleset on the calling thread and what it forks and execs
  * from now on; needs no_new_privs (or CAP_SYS_ADMIN). The ruleset fd is
  * closed either way. Returns 0 or -errno with a message. */
-int confine_restrict(struct confine *c, char *err, size_t errlen);
+int confine_restrict(struct confine *c, struct error *err);
 
 /* May the workload create files at path once confined (path is at or
  * below a directory rule with every right)? By resolved path. */

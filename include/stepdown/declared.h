@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "stepdown/error.h"
+
 /* A directory by identity (device and inode), not by spelling. */
 struct dir_identity {
 	bool set;
@@ -51,13 +53,12 @@ struct declared_dir {
  * when missing and !create, -ENOTDIR, -EINVAL for a path that is not
  * absolute and plain. */
 int declared_open_dir(const char *path, bool create, uid_t uid, gid_t gid,
-		      const struct dir_identity *host, struct declared_dir *out, char *err,
-		      size_t errlen);
+		      const struct dir_identity *host, struct declared_dir *out, struct error *err);
 
 /* Open path (absolute, plain; a file or a directory) as O_PATH with no
  * symlink in any component, the last included. Returns 0 with *fd set,
  * or -errno with a message in err, as declared_open_dir. */
-int declared_open_path(const char *path, int *fd, char *err, size_t errlen);
+int declared_open_path(const char *path, int *fd, struct error *err);
 
 /* Whether openat2 was refused and components are opened with openat. */
 bool declared_openat2_refused(void);

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "stepdown/error.h"
+
 /* Files larger than this are refused (-EFBIG); lines longer than
  * IDENT_MAX_LINE are skipped as malformed. */
 #define IDENT_MAX_FILE (64u << 20)
@@ -52,17 +54,17 @@ bool ident_members_include(const char *members, const char *user);
  * -EINVAL malformed spec, -EPERM target uid 0, -E2BIG too many groups. */
 int ident_resolve_buf(const char *spec, const char *passwd, size_t passwd_len,
 		      const char *group, size_t group_len, struct ident *out,
-		      char *err, size_t errlen);
+		      struct error *err);
 
 /* The same, reading the files (normally /etc/passwd and /etc/group).
  * A missing group file counts as empty; a missing passwd file too, so
  * numeric ids still work in images without one. */
 int ident_resolve(const char *spec, const char *passwd_path, const char *group_path,
-		  struct ident *out, char *err, size_t errlen);
+		  struct ident *out, struct error *err);
 
 /* The identity the process already has (started as non-root): uid, gid and
  * groups from the kernel, name and home from passwd when it has an entry. */
-int ident_current(const char *passwd_path, struct ident *out, char *err, size_t errlen);
+int ident_current(const char *passwd_path, struct ident *out, struct error *err);
 
 void ident_free(struct ident *id);
 

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "stepdown/declared.h"
+#include "stepdown/error.h"
 #include "stepdown/ident.h"
 
 enum identity_source {
@@ -37,7 +38,7 @@ struct identity {
  * root-owned dir falls back to --user. Returns 0, or -errno with a
  * message in err (no user to become, unknown user, a bad --user-from). */
 int identity_choose(const char *user, const char *user_from, const char *passwd_path,
-		    const char *group_path, struct identity *out, char *err, size_t errlen);
+		    const char *group_path, struct identity *out, struct error *err);
 
 void identity_free(struct identity *who);
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "stepdown/error.h"
 #include "stepdown/ident.h"
 
 /* Refuse a setuid, setgid or file-capability install: -EPERM when real
@@ -28,15 +29,15 @@ int priv_last_cap(void);
 
 /* Switch to id for good: bounding set to keep_caps, setgroups, setresgid,
  * setresuid, E/P/I and ambient to keep_caps, no_new_privs. On failure
- * returns -errno and sets *step to a short description of the step. */
-int priv_drop(const struct ident *id, uint64_t keep_caps, const char **step);
+ * returns -errno with the step that failed, and why, in err. */
+int priv_drop(const struct ident *id, uint64_t keep_caps, struct error *err);
 
 /* Stay the current (non-root) identity but shed what can be shed: every
  * capability not in keep_caps from every set we are allowed to change,
  * and set no_new_privs. *kept gets the capabilities actually kept (those
  * of keep_caps the process held), *bounding_cleared whether the bounding
  * set could be reduced too (needs CAP_SETPCAP). */
-int priv_shed(uint64_t keep_caps, uint64_t *kept, bool *bounding_cleared, const char **step);
+int priv_shed(uint64_t keep_caps, uint64_t *kept, bool *bounding_cleared, struct error *err);
 
 /* Read the state back and compare: all three uids and gids, the group
  * set, effective/permitted/ambient == keep_caps, nothing outside keep_caps
@@ -44,7 +45,7 @@ int priv_shed(uint64_t keep_caps, uint64_t *kept, bool *bounding_cleared, const 
  * setgid(0) must fail, no_new_privs set, keepcaps clear.
  * Returns 0, or -EPERM with the mismatch described in err. */
 int priv_verify(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups,
-		uint64_t keep_caps, bool strict_bounding, char *err, size_t errlen);
+		uint64_t keep_caps, bool strict_bounding, struct error *err);
 
 /* Capability sets of the calling process, read with raw syscalls (not
  * libcap-ng), for verification and reports. */

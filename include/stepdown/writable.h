@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "stepdown/declared.h"
+#include "stepdown/error.h"
 #include "stepdown/walk.h"
 
 struct writable_dir {
@@ -45,8 +46,7 @@ struct writable_result {
 	size_t n_done;
 	enum writable_stop stop;
 	size_t failed;               /* the dir it stopped at */
-	int code;                    /* -errno of the failure */
-	char err[512];
+	struct error err;            /* what failed, for WRITABLE_BAD_PATH */
 };
 
 /* Handle paths[0..n) for run; fills res (free it with writable_free).

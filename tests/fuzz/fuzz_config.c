@@ -21,7 +21,7 @@
 #include "fuzz_common.h"
 
 #define MAX_STRINGS 64
-#define ERRLEN 256
+#define ERRLEN ERROR_MSG_MAX
 
 static const char *const base_env[] = { "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/root" };
 #define N_BASE_ENV (sizeof(base_env) / sizeof(base_env[0]))
@@ -152,14 +152,18 @@ static int parse_once(struct config *cfg, struct vec *argv, struct vec *envp, ch
 	char *envp_ptrs[MAX_STRINGS + N_BASE_ENV + 2];
 	memcpy(argv_ptrs, argv->v, sizeof(argv->v[0]) * (size_t)(argv->n + 1));
 	memcpy(envp_ptrs, envp->v, sizeof(envp->v[0]) * (size_t)(envp->n + 1));
-	memset(err, 0xAA, ERRLEN); /* no NUL anywhere until written */
+	struct error e;
+	memset(&e, 0xAA, sizeof(e)); /* no NUL anywhere until written */
 
-	int r = config_parse(cfg, argv->n, argv->v, envp->v, err, ERRLEN);
+	int r = config_parse(cfg, argv->n, argv->v, envp->v, &e);
+	memcpy(err, e.msg, ERRLEN);
 
 	vec_check_unchanged(argv, argv_ptrs, "argv");
 	vec_check_unchanged(envp, envp_ptrs, "envp");
 	if (r < 0) {
-		FUZZ_CHECK(memchr(err, '\0', ERRLEN) != NULL, "failure %d left err unterminated", r);
+		FUZZ_CHECK(memchr(e.msg, '\0', sizeof(e.msg)) != NULL, "failure %d left err unterminated", r);
+		FUZZ_CHECK(e.code == r, "failure %d recorded as %d", r, e.code);
+		err[ERRLEN - 1] = '\0';
 		FUZZ_CHECK(err[0] != '\0', "failure %d with an empty err", r);
 	} else {
 		FUZZ_CHECK(r == 0, "config_parse returned %d", r);

@@ -190,16 +190,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	struct ident id;
 	memset(&id, 0, sizeof(id));
-	char err[256];
-	memset(err, 0xAA, sizeof(err)); /* no NUL anywhere until written */
+	struct error err = { 0 };
+	memset(&err, 0xAA, sizeof(err)); /* no NUL anywhere until written */
 
-	int r = ident_resolve_buf(spec, passwd, p[1].len, group, p[2].len, &id, err, sizeof(err));
+	int r = ident_resolve_buf(spec, passwd, p[1].len, group, p[2].len, &id, &err);
 	if (r >= 0) {
 		check_resolved(spec, &id);
 	} else {
-		FUZZ_CHECK(memchr(err, '\0', sizeof(err)) != NULL,
+		FUZZ_CHECK(memchr(err.msg, '\0', sizeof(err.msg)) != NULL,
 			   "failure %d left err unterminated", r);
-		FUZZ_CHECK(err[0] != '\0', "failure %d with an empty err", r);
+		FUZZ_CHECK(err.msg[0] != '\0', "failure %d with an empty err", r);
 	}
 	ident_free(&id);
 

@@ -67,7 +67,10 @@ static void call_run(struct call *c, const char *const *args, const char *const 
 		ck_assert_int_lt(i, MAX_ENV);
 		c->envp[i] = xstrdup(env[i]);
 	}
-	c->rc = config_parse(&c->cfg, c->argc, c->argv, c->envp, c->err, sizeof(c->err));
+	struct error e = { 0 };
+	c->rc = config_parse(&c->cfg, c->argc, c->argv, c->envp, &e);
+	ck_assert_int_eq(e.code, c->rc < 0 ? c->rc : 0);
+	snprintf(c->err, sizeof(c->err), "%s", e.msg);
 }
 
 /* argv is not modified: same pointers in the same order, same bytes. */
@@ -824,26 +827,28 @@ START_TEST(test_config_reads_envp_not_environ)
 }
 END_TEST
 
-/* A message longer than errlen is cut, terminated, and nothing past errlen
- * is written. */
+/* A message longer than struct error holds is cut and terminated, and its
+ * code is the one returned. */
 START_TEST(test_config_err_bounded)
 {
-	char *argv[] = { xstrdup("stepdown"), xstrdup("--writable"),
-			 xstrdup("relative/path/that/is/long/enough/to/overflow"), xstrdup("sh"),
-			 NULL };
+	char long_path[2048];
+	memset(long_path, 'x', sizeof(long_path) - 1);
+	long_path[sizeof(long_path) - 1] = '\0';
+	char *argv[] = { xstrdup("stepdown"), xstrdup("--writable"), xstrdup(long_path),
+			 xstrdup("sh"), NULL };
 	char *envp[] = { NULL };
-	char buf[64];
+	struct error err;
 	struct config cfg;
 	int rc;
 
 	memset(&cfg, 0, sizeof(cfg));
-	memset(buf, 'Z', sizeof(buf));
-	rc = config_parse(&cfg, 4, argv, envp, buf, 8);
+	memset(&err, 'Z', sizeof(err));
+	rc = config_parse(&cfg, 4, argv, envp, &err);
 	ck_assert_int_eq(rc, -EINVAL);
-	ck_assert_msg(memchr(buf, '\0', 8) != NULL, "err not terminated within errlen");
-	ck_assert_msg(buf[0] != '\0', "empty error message");
-	for (size_t i = 8; i < sizeof(buf); i++)
-		ck_assert_msg(buf[i] == 'Z', "byte %zu past errlen written", i);
+	ck_assert_int_eq(err.code, -EINVAL);
+	ck_assert_msg(memchr(err.msg, '\0', sizeof(err.msg)) != NULL, "err not terminated");
+	ck_assert_msg(strncmp(err.msg, "--writable: 'xxx", 16) == 0, "message: %.80s", err.msg);
+	ck_assert_uint_eq(strlen(err.msg), sizeof(err.msg) - 1);
 	config_free(&cfg);
 	for (int i = 0; argv[i]; i++)
 		free(argv[i]);
@@ -856,13 +861,13 @@ START_TEST(test_config_dirty_struct)
 {
 	char *argv[] = { xstrdup("stepdown"), xstrdup("sh"), NULL };
 	char *envp[] = { NULL };
-	char err[ERR_LEN] = "";
+	struct error err = { 0 };
 	struct config cfg;
 	int rc;
 
 	memset(&cfg, 0xA5, sizeof(cfg));
-	rc = config_parse(&cfg, 2, argv, envp, err, sizeof(err));
-	ck_assert_msg(rc == 0, "rc %d (%s)", rc, err);
+	rc = config_parse(&cfg, 2, argv, envp, &err);
+	ck_assert_msg(rc == 0, "rc %d (%s)", rc, err.msg);
 	ck_assert_int_eq(cfg.action, CONFIG_RUN);
 	ck_assert_ptr_null(cfg.user);
 	ck_assert_ptr_null(cfg.user_from);

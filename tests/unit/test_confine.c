@@ -279,22 +279,22 @@ static const long no_landlock[] = { -ENOSYS, -EOPNOTSUPP, -EPERM };
 START_TEST(test_no_landlock)
 {
 	struct confine c;
-	char err[256] = "";
+	struct error err = { 0 };
 	rec_reset(no_landlock[_i]);
 	confine_init(&c, &fake);
 	ck_assert_int_eq(c.abi, (int)no_landlock[_i]);
 	ck_assert_uint_eq(c.handled, 0);
-	ck_assert_int_eq(confine_begin(&c, err, sizeof(err)), 0);
-	ck_assert_int_eq(confine_add_defaults(&c, err, sizeof(err)), 0);
+	ck_assert_int_eq(confine_begin(&c, &err), 0);
+	ck_assert_int_eq(confine_add_defaults(&c, &err), 0);
 	ck_assert_int_eq(rec.creates, 0);
 	ck_assert_int_eq(rec.n_adds, 0);
 	ck_assert_uint_eq(c.n_rules, confine_n_defaults);
 	/* a missing --allow-write path is an error with or without Landlock */
 	ck_assert_int_eq(confine_add(&c, "/nonexistent-stepdown-path", CONFINE_FROM_ALLOW, false,
-				     false, err, sizeof(err)),
+				     false, &err),
 			 -ENOENT);
-	ck_assert_msg(strstr(err, "/nonexistent-stepdown-path"), "%s", err);
-	ck_assert_int_lt(confine_restrict(&c, err, sizeof(err)), 0);
+	ck_assert_msg(strstr(err.msg, "/nonexistent-stepdown-path"), "%s", err.msg);
+	ck_assert_int_lt(confine_restrict(&c, &err), 0);
 	ck_assert_int_eq(rec.restricts, 0);
 	ck_assert(!confine_covers(&c, "/tmp"));
 	confine_free(&c);
@@ -309,7 +309,7 @@ START_TEST(test_rules_per_abi)
 	int used = abi > CONFINE_ABI_KNOWN ? CONFINE_ABI_KNOWN : abi;
 	uint64_t h = confine_handled(used), f = confine_file_rights(h);
 	struct confine c;
-	char err[256] = "";
+	struct error err = { 0 };
 
 	make_tmpdir();
 	ck_assert_int_eq(mkdir(at("dir"), 0755), 0);
@@ -321,17 +321,15 @@ START_TEST(test_rules_per_abi)
 	confine_init(&c, &fake);
 	ck_assert_int_eq(c.abi, abi);
 	ck_assert_int_eq(c.abi_used, used);
-	ck_assert_int_eq(confine_begin(&c, err, sizeof(err)), 0);
+	ck_assert_int_eq(confine_begin(&c, &err), 0);
 	ck_assert_int_eq(rec.creates, 1);
 	ck_assert_msg(rec.handled == h, "abi %d: ruleset handles %#llx, want %#llx", abi,
 		      (unsigned long long)rec.handled, (unsigned long long)h);
 	ck_assert_uint_ge(rec.attr_size, sizeof(uint64_t));
-	ck_assert_int_eq(confine_add_defaults(&c, err, sizeof(err)), 0);
-	ck_assert_int_eq(confine_add(&c, at("dir"), CONFINE_FROM_WRITABLE, false, false, err,
-				     sizeof(err)),
+	ck_assert_int_eq(confine_add_defaults(&c, &err), 0);
+	ck_assert_int_eq(confine_add(&c, at("dir"), CONFINE_FROM_WRITABLE, false, false, &err),
 			 0);
-	ck_assert_int_eq(confine_add(&c, at("file"), CONFINE_FROM_ALLOW, false, false, err,
-				     sizeof(err)),
+	ck_assert_int_eq(confine_add(&c, at("file"), CONFINE_FROM_ALLOW, false, false, &err),
 			 0);
 
 	/* a directory gets every handled right; a file, file rights only;
@@ -357,7 +355,7 @@ START_TEST(test_rules_per_abi)
 	ck_assert(!confine_covers(&c, "/dev"));
 	ck_assert(!confine_covers(&c, "/etc"));
 
-	ck_assert_int_eq(confine_restrict(&c, err, sizeof(err)), 0);
+	ck_assert_int_eq(confine_restrict(&c, &err), 0);
 	ck_assert_int_eq(rec.restricts, 1);
 	/* ABI 7: denials after the workload's execve go to the audit log */
 	ck_assert_uint_eq(rec.restrict_flags, used >= 7 ? 1U << 1 : 0);
@@ -371,7 +369,7 @@ END_TEST
 START_TEST(test_refused_paths)
 {
 	struct confine c;
-	char err[256];
+	struct error err = { 0 };
 
 	make_tmpdir();
 	ck_assert_int_eq(mkdir(at("real"), 0755), 0);
@@ -397,23 +395,21 @@ START_TEST(test_refused_paths)
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		rec_reset(7);
 		confine_init(&c, &fake);
-		ck_assert_int_eq(confine_begin(&c, err, sizeof(err)), 0);
-		err[0] = '\0';
-		int r = confine_add(&c, cases[i].path, CONFINE_FROM_ALLOW, false, false, err,
-				    sizeof(err));
+		ck_assert_int_eq(confine_begin(&c, &err), 0);
+		err.msg[0] = '\0';
+		int r = confine_add(&c, cases[i].path, CONFINE_FROM_ALLOW, false, false, &err);
 		ck_assert_msg(r == cases[i].want, "%s: %d, want %d (%s)", cases[i].path, r,
-			      cases[i].want, err);
-		ck_assert_msg(strstr(err, cases[i].names), "%s: message '%s' does not name %s",
-			      cases[i].path, err, cases[i].names);
+			      cases[i].want, err.msg);
+		ck_assert_msg(strstr(err.msg, cases[i].names), "%s: message '%s' does not name %s",
+			      cases[i].path, err.msg, cases[i].names);
 		ck_assert_int_eq(rec.n_adds, 0);
 		confine_free(&c);
 	}
 	/* missing_ok: recorded, no rule, no error (a dir the walk creates) */
 	rec_reset(7);
 	confine_init(&c, &fake);
-	ck_assert_int_eq(confine_begin(&c, err, sizeof(err)), 0);
-	ck_assert_int_eq(confine_add(&c, at("missing"), CONFINE_FROM_WRITABLE, false, true, err,
-				     sizeof(err)),
+	ck_assert_int_eq(confine_begin(&c, &err), 0);
+	ck_assert_int_eq(confine_add(&c, at("missing"), CONFINE_FROM_WRITABLE, false, true, &err),
 			 0);
 	ck_assert_uint_eq(c.n_rules, 1);
 	ck_assert(c.rules[0].missing);
@@ -424,9 +420,8 @@ START_TEST(test_refused_paths)
 	/* a default follows symlinks, and says where it leads */
 	rec_reset(7);
 	confine_init(&c, &fake);
-	ck_assert_int_eq(confine_begin(&c, err, sizeof(err)), 0);
-	ck_assert_int_eq(confine_add(&c, at("link"), CONFINE_FROM_DEFAULT, false, true, err,
-				     sizeof(err)),
+	ck_assert_int_eq(confine_begin(&c, &err), 0);
+	ck_assert_int_eq(confine_add(&c, at("link"), CONFINE_FROM_DEFAULT, false, true, &err),
 			 0);
 	ck_assert_str_eq(c.rules[0].resolved, at("real"));
 	ck_assert_msg(added(at("real")) == confine_handled(7), "%#llx",
@@ -440,31 +435,30 @@ END_TEST
 START_TEST(test_failures)
 {
 	struct confine c;
-	char err[256];
+	struct error err = { 0 };
 
 	rec_reset(7);
 	rec.create_result = -ENOMEM;
 	confine_init(&c, &fake);
-	ck_assert_int_eq(confine_begin(&c, err, sizeof(err)), -ENOMEM);
-	ck_assert_msg(strstr(err, "ruleset"), "%s", err);
+	ck_assert_int_eq(confine_begin(&c, &err), -ENOMEM);
+	ck_assert_msg(strstr(err.msg, "ruleset"), "%s", err.msg);
 	confine_free(&c);
 
 	rec_reset(7);
 	rec.add_result = -EINVAL;
 	confine_init(&c, &fake);
-	ck_assert_int_eq(confine_begin(&c, err, sizeof(err)), 0);
-	ck_assert_int_eq(confine_add(&c, "/dev/null", CONFINE_FROM_ALLOW, false, false, err,
-				     sizeof(err)),
+	ck_assert_int_eq(confine_begin(&c, &err), 0);
+	ck_assert_int_eq(confine_add(&c, "/dev/null", CONFINE_FROM_ALLOW, false, false, &err),
 			 -EINVAL);
-	ck_assert_msg(strstr(err, "/dev/null"), "%s", err);
+	ck_assert_msg(strstr(err.msg, "/dev/null"), "%s", err.msg);
 	confine_free(&c);
 
 	rec_reset(7);
 	rec.restrict_result = -EPERM;
 	confine_init(&c, &fake);
-	ck_assert_int_eq(confine_begin(&c, err, sizeof(err)), 0);
-	ck_assert_int_eq(confine_restrict(&c, err, sizeof(err)), -EPERM);
-	ck_assert_msg(strstr(err, "no_new_privs"), "%s", err);
+	ck_assert_int_eq(confine_begin(&c, &err), 0);
+	ck_assert_int_eq(confine_restrict(&c, &err), -EPERM);
+	ck_assert_msg(strstr(err.msg, "no_new_privs"), "%s", err.msg);
 	ck_assert_int_eq(c.ruleset_fd, -1);
 	confine_free(&c);
 }
@@ -486,16 +480,16 @@ END_TEST
 static int confined_child(int report)
 {
 	struct confine c;
-	char err[256] = "", buf[8];
+	struct error err = { 0 };
+	char buf[8];
 	int fd, status;
 
 	confine_init(&c, NULL);
 	CHILD_CHECK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0, "no_new_privs");
-	CHILD_CHECK(confine_begin(&c, err, sizeof(err)) == 0, "begin: %s", err);
-	CHILD_CHECK(confine_add(&c, at("allowed"), CONFINE_FROM_ALLOW, false, false, err,
-				sizeof(err)) == 0,
-		    "add: %s", err);
-	CHILD_CHECK(confine_restrict(&c, err, sizeof(err)) == 0, "restrict: %s", err);
+	CHILD_CHECK(confine_begin(&c, &err) == 0, "begin: %s", err.msg);
+	CHILD_CHECK(confine_add(&c, at("allowed"), CONFINE_FROM_ALLOW, false, false, &err) == 0,
+		    "add: %s", err.msg);
+	CHILD_CHECK(confine_restrict(&c, &err) == 0, "restrict: %s", err.msg);
 
 	/* allowed: create, write, rename within, unlink, mkdir */
 	fd = open(at("allowed/new"), O_CREAT | O_WRONLY | O_CLOEXEC, 0644);

@@ -44,11 +44,11 @@ START_TEST(plan_lines)
 		argc++;
 	char *envp[] = { (char *)"PATH=/usr/bin:/bin", NULL };
 	struct config cfg;
-	char err[256];
+	struct error err = { 0 };
 	char *argv[12];
 	memcpy(argv, c->argv, sizeof(argv)); /* config_parse never writes to argv */
-	ck_assert_msg(config_parse(&cfg, argc, argv, envp, err, sizeof(err)) == 0,
-		      "%s", err);
+	ck_assert_msg(config_parse(&cfg, argc, argv, envp, &err) == 0,
+		      "%s", err.msg);
 	gid_t groups[] = { 29, 44, 1000 };
 	struct ident id = { .uid = 1000, .gid = 1000, .groups = groups, .n_groups = 3,
 			    .name = (char *)"app", .home = (char *)"/home/app", .has_entry = true };
@@ -78,8 +78,8 @@ START_TEST(plan_writable_counts)
 			 NULL };
 	char *envp[] = { NULL };
 	struct config cfg;
-	char err[256];
-	ck_assert_msg(config_parse(&cfg, 10, argv, envp, err, sizeof(err)) == 0, "%s", err);
+	struct error err = { 0 };
+	ck_assert_msg(config_parse(&cfg, 10, argv, envp, &err) == 0, "%s", err.msg);
 	struct ident id = { .uid = 1000, .gid = 1001, .name = (char *)"app",
 			    .home = (char *)"/home/app", .has_entry = true };
 	struct writable_dir dirs[3] = {
@@ -115,8 +115,8 @@ START_TEST(plan_confine)
 	char *argv[] = { (char *)"stepdown", (char *)"--confine-writes", (char *)"true", NULL };
 	char *envp[] = { NULL };
 	struct config cfg;
-	char err[256];
-	ck_assert_msg(config_parse(&cfg, 3, argv, envp, err, sizeof(err)) == 0, "%s", err);
+	struct error err = { 0 };
+	ck_assert_msg(config_parse(&cfg, 3, argv, envp, &err) == 0, "%s", err.msg);
 	struct ident id = { .uid = 1000, .gid = 1000, .name = (char *)"app",
 			    .home = (char *)"/home/app", .has_entry = true };
 	uint64_t all = confine_handled(3), file = confine_file_rights(all);
@@ -201,8 +201,8 @@ START_TEST(plan_escapes_control_bytes)
 			 (char *)"no-such-\x1b]0;x\x07", (char *)"arg\rX", NULL };
 	char *envp[] = { NULL };
 	struct config cfg;
-	char err[256];
-	ck_assert_msg(config_parse(&cfg, 10, argv, envp, err, sizeof(err)) == 0, "%s", err);
+	struct error err = { 0 };
+	ck_assert_msg(config_parse(&cfg, 10, argv, envp, &err) == 0, "%s", err.msg);
 	struct ident id = { .uid = 1000, .gid = 1000, .name = (char *)"app\x1b[8m",
 			    .home = (char *)"/home/app", .has_entry = true };
 	struct writable_dir dirs[2] = {

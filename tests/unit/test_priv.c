@@ -52,13 +52,11 @@ START_TEST(verify_catches_mismatch)
 {
 	const struct verify_case *c = &bad_verify[_i];
 	struct ident id = make_ident(1000, 1000, dropped_groups, 2);
-	const char *step = NULL;
-	char err[256] = "";
-	ck_assert_int_eq(priv_drop(&id, 0, &step), 0);
-	ck_assert_int_eq(priv_verify(c->uid, c->gid, c->groups, c->n_groups, c->keep, true, err,
-				     sizeof(err)),
+	struct error err = { 0 };
+	ck_assert_int_eq(priv_drop(&id, 0, &err), 0);
+	ck_assert_int_eq(priv_verify(c->uid, c->gid, c->groups, c->n_groups, c->keep, true, &err),
 			 -EPERM);
-	ck_assert_msg(strstr(err, c->needle), "%s: '%s' lacks '%s'", c->name, err, c->needle);
+	ck_assert_msg(strstr(err.msg, c->needle), "%s: '%s' lacks '%s'", c->name, err.msg, c->needle);
 	ident_free(&id);
 }
 END_TEST
@@ -66,9 +64,9 @@ END_TEST
 START_TEST(verify_refuses_root_still_held)
 {
 	/* Before any drop: root, full capabilities, no no_new_privs. */
-	char err[256] = "";
-	ck_assert_int_eq(priv_verify(0, 0, NULL, 0, 0, true, err, sizeof(err)), -EPERM);
-	ck_assert_msg(strstr(err, "capabilities still held"), "%s", err);
+	struct error err = { 0 };
+	ck_assert_int_eq(priv_verify(0, 0, NULL, 0, 0, true, &err), -EPERM);
+	ck_assert_msg(strstr(err.msg, "capabilities still held"), "%s", err.msg);
 }
 END_TEST
 
@@ -82,9 +80,9 @@ START_TEST(verify_refuses_missing_no_new_privs)
 		prctl(PR_CAPBSET_DROP, c, 0, 0, 0);
 	ck_assert_int_eq(setresgid(1000, 1000, 1000), 0);
 	ck_assert_int_eq(setresuid(1000, 1000, 1000), 0);
-	char err[256] = "";
-	ck_assert_int_eq(priv_verify(1000, 1000, &g, 1, 0, true, err, sizeof(err)), -EPERM);
-	ck_assert_msg(strstr(err, "no_new_privs"), "%s", err);
+	struct error err = { 0 };
+	ck_assert_int_eq(priv_verify(1000, 1000, &g, 1, 0, true, &err), -EPERM);
+	ck_assert_msg(strstr(err.msg, "no_new_privs"), "%s", err.msg);
 }
 END_TEST
 
@@ -95,9 +93,9 @@ START_TEST(verify_refuses_regainable_root)
 	ck_assert_int_eq(setgroups(1, &g), 0);
 	ck_assert_int_eq(setresgid(1000, 1000, 1000), 0);
 	ck_assert_int_eq(setresuid(1000, 1000, 0), 0);
-	char err[256] = "";
-	ck_assert_int_eq(priv_verify(1000, 1000, &g, 1, 0, true, err, sizeof(err)), -EPERM);
-	ck_assert_msg(strstr(err, "uids are 1000/1000/0"), "%s", err);
+	struct error err = { 0 };
+	ck_assert_int_eq(priv_verify(1000, 1000, &g, 1, 0, true, &err), -EPERM);
+	ck_assert_msg(strstr(err.msg, "uids are 1000/1000/0"), "%s", err.msg);
 }
 END_TEST
 
@@ -137,12 +135,10 @@ START_TEST(drop_lands_exactly)
 {
 	const struct drop_case *c = &drops[_i];
 	struct ident id = make_ident(c->uid, c->gid, c->groups, c->n_groups);
-	const char *step = "";
-	char err[256] = "";
-	ck_assert_msg(priv_drop(&id, c->keep, &step) == 0, "%s: failed at %s", c->name, step);
-	ck_assert_msg(priv_verify(c->uid, c->gid, c->groups, c->n_groups, c->keep, true, err,
-				  sizeof(err)) == 0,
-		      "%s: %s", c->name, err);
+	struct error err = { 0 };
+	ck_assert_msg(priv_drop(&id, c->keep, &err) == 0, "%s: failed at %s", c->name, err.msg);
+	ck_assert_msg(priv_verify(c->uid, c->gid, c->groups, c->n_groups, c->keep, true, &err) == 0,
+		      "%s: %s", c->name, err.msg);
 	uid_t r, e, s;
 	ck_assert_int_eq(getresuid(&r, &e, &s), 0);
 	ck_assert(r == c->uid && e == c->uid && s == c->uid);
@@ -167,13 +163,12 @@ START_TEST(shed_as_non_root)
 	ck_assert_int_eq(setresuid(1234, 1234, 1234), 0); /* capabilities gone */
 	uint64_t kept = 99;
 	bool bounding = true;
-	const char *step = "";
-	ck_assert_int_eq(priv_shed(BIT(CAP_NET_BIND_SERVICE), &kept, &bounding, &step), 0);
+	struct error err = { 0 };
+	ck_assert_int_eq(priv_shed(BIT(CAP_NET_BIND_SERVICE), &kept, &bounding, &err), 0);
 	ck_assert_uint_eq(kept, 0); /* not held, so not kept */
 	ck_assert(!bounding);       /* no CAP_SETPCAP to shrink it */
-	char err[256] = "";
-	ck_assert_msg(priv_verify(1234, 1234, &g, 1, kept, false, err, sizeof(err)) == 0, "%s",
-		      err);
+	ck_assert_msg(priv_verify(1234, 1234, &g, 1, kept, false, &err) == 0, "%s",
+		      err.msg);
 }
 END_TEST
 

@@ -59,10 +59,11 @@ static struct stat lst(const char *rel)
 
 static int walk(const char *rel, unsigned jobs, bool dry, struct walk_stats *st)
 {
-	char p[512], err[256];
+	char p[512];
+	struct error err = { 0 };
 	struct declared_dir dd;
 	snprintf(p, sizeof(p), "%s/%s", base, rel);
-	ck_assert_int_eq(declared_open_dir(p, !dry, U, G, NULL, &dd, err, sizeof(err)), 0);
+	ck_assert_int_eq(declared_open_dir(p, !dry, U, G, NULL, &dd, &err), 0);
 	struct walk_options o = { .uid = U, .gid = G, .dry_run = dry, .jobs = jobs };
 	return walk_tree(dd.fd, p, &o, st);
 }
@@ -89,27 +90,29 @@ START_TEST(open_refuses)
 {
 	const struct open_case *c = &bad_opens[_i];
 	sh("mkdir @/real && ln -s real @/link && touch @/file");
-	char p[512], err[256] = "";
+	char p[512];
+	struct error err = { 0 };
 	struct declared_dir dd;
 	if (c->rel)
 		snprintf(p, sizeof(p), "%s/%s", base, c->rel);
 	else
 		snprintf(p, sizeof(p), "%s", c->abs);
-	ck_assert_int_eq(declared_open_dir(p, c->create, U, G, NULL, &dd, err, sizeof(err)), c->rc);
+	ck_assert_int_eq(declared_open_dir(p, c->create, U, G, NULL, &dd, &err), c->rc);
 	ck_assert_int_eq(dd.fd, -1);
-	ck_assert_msg(err[0], "no message for %s", p);
+	ck_assert_msg(err.msg[0], "no message for %s", p);
 	if (c->rc == -ELOOP)
-		ck_assert_msg(strstr(err, "symlink"), "%s", err);
+		ck_assert_msg(strstr(err.msg, "symlink"), "%s", err.msg);
 	ck_assert_int_eq(lst("real").st_nlink, 2); /* nothing was created in real/ */
 }
 END_TEST
 
 START_TEST(open_creates_missing)
 {
-	char p[512], err[256];
+	char p[512];
+	struct error err = { 0 };
 	struct declared_dir dd;
 	snprintf(p, sizeof(p), "%s/a/b/c", base);
-	ck_assert_int_eq(declared_open_dir(p, true, U, G, NULL, &dd, err, sizeof(err)), 0);
+	ck_assert_int_eq(declared_open_dir(p, true, U, G, NULL, &dd, &err), 0);
 	close(dd.fd);
 	ck_assert(dd.created);
 	struct stat a = lst("a"), b = lst("a/b"), c = lst("a/b/c");
@@ -117,7 +120,7 @@ START_TEST(open_creates_missing)
 	ck_assert(b.st_uid == 0 && b.st_gid == 0 && (b.st_mode & 07777) == 0755);
 	ck_assert(c.st_uid == U && c.st_gid == G && (c.st_mode & 07777) == 0755);
 	/* Existing: opened, not created. */
-	ck_assert_int_eq(declared_open_dir(p, true, U, G, NULL, &dd, err, sizeof(err)), 0);
+	ck_assert_int_eq(declared_open_dir(p, true, U, G, NULL, &dd, &err), 0);
 	close(dd.fd);
 	ck_assert(!dd.created);
 }
