@@ -196,10 +196,10 @@ static int fix_writable(const struct config *cfg, const struct identity *who,
 	} else {
 		const struct writable_dir *d = &res->dirs[res->failed];
 		for (uint64_t k = 0; k < d->st.errors && k < WALK_ERRORS_KEPT; k++)
-			log_error("cannot own %s", d->st.error_paths[k]);
+			log_error("cannot own %s", d->st.errors_kept[k].msg);
 		log_error("%s: %llu entr%s could not be re-owned%s; the workload was not started",
 			  d->path, (unsigned long long)d->st.errors, d->st.errors == 1 ? "y" : "ies",
-			  walk_advice(d->st.first_errno));
+			  walk_advice(-d->st.errors_kept[0].code));
 	}
 	return EXIT_STEPDOWN_FAILED;
 }

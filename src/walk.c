@@ -122,27 +122,24 @@ static bool path_set(struct walker *w, size_t at, const char *name)
 	return true;
 }
 
-/* Keep the description of one of the first few entries of a kind. */
-static void keep(char slots[][256], uint64_t count, const char *path, int err)
+/* Keep the path of one of the first few entries of a kind (its last 200
+ * bytes), quoted. */
+static void keep(char slots[][256], uint64_t count, const char *path)
 {
 	if (count > WALK_ERRORS_KEPT)
 		return;
 	size_t n = strlen(path);
-	const char *shown = n > 200 ? path + n - 200 : path;
-	if (err)
-		snprintf(slots[count - 1], 256, "%s'%s': %s", n > 200 ? "..." : "", shown,
-			 strerror(err));
-	else
-		snprintf(slots[count - 1], 256, "%s'%s'", n > 200 ? "..." : "", shown);
+	snprintf(slots[count - 1], 256, "%s'%s'", n > 200 ? "..." : "", n > 200 ? path + n - 200 : path);
 }
 
 /* A failure that stops the start, whatever its errno. */
 static void count_error(struct walker *w, const char *path, int err)
 {
-	if (!w->st.first_errno)
-		w->st.first_errno = err;
-	w->st.errors++;
-	keep(w->st.error_paths, w->st.errors, path, err);
+	if (++w->st.errors > WALK_ERRORS_KEPT)
+		return;
+	size_t n = strlen(path);
+	error_set(&w->st.errors_kept[w->st.errors - 1], -err, "%s'%s': %s", n > 200 ? "..." : "",
+		  n > 200 ? path + n - 200 : path, strerror(err));
 }
 
 static void record_error(struct walker *w, const char *path, int err)
@@ -159,7 +156,7 @@ static void record_error(struct walker *w, const char *path, int err)
 static void record_hardlink(struct walker *w)
 {
 	w->st.hardlinks++;
-	keep(w->st.hardlink_paths, w->st.hardlinks, w->path, 0);
+	keep(w->st.hardlink_paths, w->st.hardlinks, w->path);
 }
 
 static void progress(struct walker *w)
@@ -297,7 +294,7 @@ static bool is_device(const struct pinned *p)
 static void record_device(struct walker *w)
 {
 	w->st.devices++;
-	keep(w->st.device_paths, w->st.devices, w->path, 0);
+	keep(w->st.device_paths, w->st.devices, w->path);
 }
 
 /* A change through fd turned out unproven (a link appeared since the look):
@@ -567,7 +564,7 @@ static void pop_level(struct walker *w)
 			/* moved away while we were below it: the rest is not ours */
 			w->path[w->levels[lost].path_len] = '\0';
 			w->st.moved++;
-			keep(w->st.moved_paths, w->st.moved, w->path, 0);
+			keep(w->st.moved_paths, w->st.moved, w->path);
 			for (size_t i = lost; i <= pi; i++)
 				w->levels[i].gone = true;
 		}
@@ -774,9 +771,9 @@ static void merge(struct walk_stats *into, struct walk_stats *from)
 	merge_kept(into->hardlink_paths, &into->hardlinks, from->hardlink_paths, from->hardlinks);
 	merge_kept(into->device_paths, &into->devices, from->device_paths, from->devices);
 	merge_kept(into->moved_paths, &into->moved, from->moved_paths, from->moved);
-	merge_kept(into->error_paths, &into->errors, from->error_paths, from->errors);
-	if (!into->first_errno)
-		into->first_errno = from->first_errno;
+	for (uint64_t i = 0; i < from->errors && into->errors + i < WALK_ERRORS_KEPT; i++)
+		into->errors_kept[into->errors + i] = from->errors_kept[i];
+	into->errors += from->errors;
 }
 
 int walk_tree(int root_fd, const char *display, const struct walk_options *o,
@@ -846,7 +843,7 @@ int walk_tree(int root_fd, const char *display, const struct walk_options *o,
 	for (unsigned i = 0; i < jobs; i++)
 		merge(stats, &w[i].st);
 	if (stats->errors)
-		r = -stats->first_errno;
+		r = stats->errors_kept[0].code;
 out:
 	for (unsigned i = 0; i < jobs; i++) {
 		for (size_t k = 0; k < w[i].depth; k++)

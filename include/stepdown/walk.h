@@ -32,6 +32,7 @@
 #include <sys/types.h>
 
 #include "stepdown/declared.h"
+#include "stepdown/error.h"
 
 #define WALK_MAX_JOBS 16
 #define WALK_ERRORS_KEPT 3
@@ -59,8 +60,8 @@ struct walk_stats {
 	uint64_t read_only_entries; /* on a read-only mount below: left alone */
 	uint64_t errors;     /* entries that could not be handled */
 	bool read_only;      /* the root's filesystem is read-only: skipped */
-	int first_errno;     /* errno of the first error */
-	char error_paths[WALK_ERRORS_KEPT][256]; /* the first errors, described */
+	/* The first errors: each -errno and "'path': why". */
+	struct error errors_kept[WALK_ERRORS_KEPT];
 	char hardlink_paths[WALK_ERRORS_KEPT][256];
 	char device_paths[WALK_ERRORS_KEPT][256];
 	char moved_paths[WALK_ERRORS_KEPT][256];
