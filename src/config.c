@@ -25,7 +25,7 @@
 /* One config_parse(): the result, and where the value being set comes from. */
 struct config_parse_state {
 	struct config *cfg;
-	const char *origin;   /* the option ("--home") or its variable, for messages */
+	const char *origin; /* the option ("--home") or its variable, for messages */
 	bool from_env;
 	bool verbose, quiet;  /* -v, -q, or their variables */
 	bool verbosity_given; /* -v or -q on the command line: neither variable is read */
@@ -61,8 +61,8 @@ static int check_absolute(const char *path, const char *origin, struct error *er
 {
 	if (path[0] != '/')
 		return error_set(err, -EINVAL,
-				  "%s: '%s' is not an absolute path; give the full path, from '/'",
-				  origin, path);
+				 "%s: '%s' is not an absolute path; give the full path, from '/'",
+				 origin, path);
 	return 0;
 }
 
@@ -76,8 +76,8 @@ static int declared_path(struct config *cfg, const char *path, bool plain, const
 		return r;
 	if (plain && path_has_dot_component(path))
 		return error_set(err, -EINVAL,
-				  "%s: '%s' has a '.' or '..' component; give the plain path",
-				  origin, path);
+				 "%s: '%s' has a '.' or '..' component; give the plain path",
+				 origin, path);
 	if (!(*out = own_normal_path(cfg, path)))
 		return error_set(err, -ENOMEM, "%s: out of memory", origin);
 	return 0;
@@ -92,6 +92,7 @@ static int declared_path(struct config *cfg, const char *path, bool plain, const
  * shared by the system and every package; a directory of the workload's
  * own below one of them (/var/lib/app, /usr/local/share/app, /home/app,
  * /tmp/x) is fine. */
+/* clang-format off */
 static const char *const system_dirs[] = {
 	"/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32",
 	"/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp",
@@ -104,6 +105,7 @@ static const char *const system_dirs[] = {
 	"/var/mail", "/var/opt", "/var/run", "/var/spool", "/var/tmp",
 	"/run/lock", "/run/shm", "/run/user", "/dev/shm", "/dev/mqueue",
 };
+/* clang-format on */
 
 /* Whole subtrees: nothing below these may be declared, for the reason
  * given. /dev is a device filesystem, except below /dev/shm: a tmpfs that
@@ -122,30 +124,31 @@ static const struct {
 	{ "/boot", "the kernels and the boot loader" },
 };
 
-#define WRITABLE_INSTEAD "give a directory of the workload's own, such as /var/lib/app or /models/cache"
+#define WRITABLE_INSTEAD \
+	"give a directory of the workload's own, such as /var/lib/app or /models/cache"
 
 static int check_writable_dir(const char *norm, const char *given, const char *origin,
 			      struct error *err)
 {
 	if (strcmp(norm, "/") == 0)
 		return error_set(err, -EINVAL,
-				  "%s: '%s' is the whole filesystem: every file in the container "
-				  "would be given to the workload's user; " WRITABLE_INSTEAD,
-				  origin, given);
+				 "%s: '%s' is the whole filesystem: every file in the container "
+				 "would be given to the workload's user; " WRITABLE_INSTEAD,
+				 origin, given);
 	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(system_dirs[0]); i++)
 		if (strcmp(norm, system_dirs[i]) == 0)
 			return error_set(err, -EINVAL,
-					  "%s: '%s' is a system directory: its whole tree would be "
-					  "given to the workload's user; " WRITABLE_INSTEAD,
-					  origin, given);
+					 "%s: '%s' is a system directory: its whole tree would be "
+					 "given to the workload's user; " WRITABLE_INSTEAD,
+					 origin, given);
 	if (strncmp(norm, "/dev/shm/", 9) == 0)
 		return 0;
 	for (size_t i = 0; i < sizeof(system_trees) / sizeof(system_trees[0]); i++) {
 		size_t n = strlen(system_trees[i].dir);
 		if (strncmp(norm, system_trees[i].dir, n) == 0 && norm[n] == '/')
 			return error_set(err, -EINVAL,
-					  "%s: '%s' is below %s, %s; " WRITABLE_INSTEAD, origin,
-					  given, system_trees[i].dir, system_trees[i].what);
+					 "%s: '%s' is below %s, %s; " WRITABLE_INSTEAD, origin,
+					 given, system_trees[i].dir, system_trees[i].what);
 	}
 	return 0;
 }
@@ -173,15 +176,15 @@ static int add_writable(struct config *cfg, const char *path, const char *origin
 	return check_writable_dir(norm, path, origin, err);
 }
 
-static int add_allow_write(struct config *cfg, const char *path, const char *origin, struct error *err)
+static int add_allow_write(struct config *cfg, const char *path, const char *origin,
+			   struct error *err)
 {
 	char *norm;
 	int r = add_path(cfg, &cfg->allow_write, &cfg->n_allow_write, path, origin, &norm, err);
 	if (r < 0)
 		return r;
 	if (strcmp(norm, "/") == 0)
-		return error_set(err, -EINVAL, "%s: '/' would allow writing everywhere",
-				  origin);
+		return error_set(err, -EINVAL, "%s: '/' would allow writing everywhere", origin);
 	return 0;
 }
 
@@ -199,9 +202,9 @@ static int add_env_paths(struct config_parse_state *st, const char *v, char **st
 			*colon = '\0';
 		if (!*p)
 			return error_set(st->err, -EINVAL,
-					  "%s='%s' has an empty element; separate absolute paths "
-					  "with single ':'",
-					  st->origin, v);
+					 "%s='%s' has an empty element; separate absolute paths "
+					 "with single ':'",
+					 st->origin, v);
 		int r = add(st->cfg, p, st->origin, st->err);
 		if (r < 0)
 			return r;
@@ -218,8 +221,7 @@ static int add_env_paths(struct config_parse_state *st, const char *v, char **st
 static int set_user(struct config_parse_state *st, const char *arg)
 {
 	if (!*arg)
-		return error_set(st->err, -EINVAL, "%s: empty; give a name or uid",
-				  st->origin);
+		return error_set(st->err, -EINVAL, "%s: empty; give a name or uid", st->origin);
 	st->cfg->user = arg;
 	return 0;
 }
@@ -273,8 +275,8 @@ static int set_confine(struct config_parse_state *st, const char *arg)
 	else if (st->from_env && parse_bool(arg, &on) == 0)
 		cfg->confine_writes = on ? CONFINE_REQUIRED : CONFINE_OFF;
 	else
-		return error_set(st->err, -EINVAL, "%s='%s': use %s or best-effort",
-				  st->origin, arg, st->from_env ? "1, 0" : "no value");
+		return error_set(st->err, -EINVAL, "%s='%s': use %s or best-effort", st->origin,
+				 arg, st->from_env ? "1, 0" : "no value");
 	return 0;
 }
 
@@ -283,12 +285,12 @@ static int add_rewrite(struct config_parse_state *st, const char *spec)
 	int from, to;
 	if (parse_rewrite(spec, &from, &to) < 0)
 		return error_set(st->err, -EINVAL,
-			    "%s: '%s' is not FROM:TO with two signals (e.g. TERM:QUIT); "
-			    "FROM cannot be KILL, STOP or CHLD",
-			    st->origin, spec);
+				 "%s: '%s' is not FROM:TO with two signals (e.g. TERM:QUIT); "
+				 "FROM cannot be KILL, STOP or CHLD",
+				 st->origin, spec);
 	if (st->cfg->rewrite[from] != 0)
-		return error_set(st->err, -EINVAL, "%s: signal %d is rewritten twice",
-				  st->origin, from);
+		return error_set(st->err, -EINVAL, "%s: signal %d is rewritten twice", st->origin,
+				 from);
 	st->cfg->rewrite[from] = to;
 	return 0;
 }
@@ -305,8 +307,8 @@ static int set_rewrite(struct config_parse_state *st, const char *arg)
 		size_t n = comma ? (size_t)(comma - p) : strlen(p);
 		if (n == 0 || n >= sizeof(item))
 			return error_set(st->err, -EINVAL,
-				    "%s='%s' is not a comma-separated list of FROM:TO pairs",
-				    st->origin, arg);
+					 "%s='%s' is not a comma-separated list of FROM:TO pairs",
+					 st->origin, arg);
 		memcpy(item, p, n);
 		item[n] = '\0';
 		int r = add_rewrite(st, item);
@@ -372,21 +374,22 @@ static int set_keep_caps(struct config_parse_state *st, const char *list)
 	uint64_t mask = 0;
 	if (parse_cap_list(list, &mask) < 0)
 		return error_set(st->err, -EINVAL,
-			    "%s: '%s' is not a comma-separated list of capability names "
-			    "(e.g. NET_BIND_SERVICE,NET_RAW)",
-			    st->origin, list);
+				 "%s: '%s' is not a comma-separated list of capability names "
+				 "(e.g. NET_BIND_SERVICE,NET_RAW)",
+				 st->origin, list);
 	for (size_t i = 0; i < sizeof(refused_caps) / sizeof(refused_caps[0]); i++)
 		if (mask & (UINT64_C(1) << refused_caps[i].cap))
-			return error_set(st->err, -EINVAL,
-					  "%s: %s refused: it gives root back (%s); stepdown keeps "
-					  "only capabilities that cannot regain root (see stepdown(1))",
-					  st->origin, refused_caps[i].name, refused_caps[i].why);
+			return error_set(
+				st->err, -EINVAL,
+				"%s: %s refused: it gives root back (%s); stepdown keeps "
+				"only capabilities that cannot regain root (see stepdown(1))",
+				st->origin, refused_caps[i].name, refused_caps[i].why);
 	if (mask >> (LAST_REVIEWED_CAP + 1))
 		return error_set(st->err, -EINVAL,
-				  "%s: '%s' refused: it holds a capability newer than "
-				  "CHECKPOINT_RESTORE, and stepdown keeps only capabilities that "
-				  "cannot regain root, known not to",
-				  st->origin, list);
+				 "%s: '%s' refused: it holds a capability newer than "
+				 "CHECKPOINT_RESTORE, and stepdown keeps only capabilities that "
+				 "cannot regain root, known not to",
+				 st->origin, list);
 	st->cfg->keep_caps |= mask;
 	return 0;
 }
@@ -395,7 +398,7 @@ static int set_umask(struct config_parse_state *st, const char *s)
 {
 	if (parse_umask(s, &st->cfg->umask) < 0)
 		return error_set(st->err, -EINVAL,
-				  "%s: '%s' is not an octal mode between 0 and 0777", st->origin, s);
+				 "%s: '%s' is not an octal mode between 0 and 0777", st->origin, s);
 	st->cfg->has_umask = true;
 	return 0;
 }
@@ -405,8 +408,8 @@ static int set_jobs(struct config_parse_state *st, const char *s)
 	uint32_t n;
 	if (parse_u32(s, WALK_MAX_JOBS, &n) < 0 || n == 0)
 		return error_set(st->err, -EINVAL,
-				  "%s: '%s' is not a number of threads from 1 to %d", st->origin, s,
-				  WALK_MAX_JOBS);
+				 "%s: '%s' is not a number of threads from 1 to %d", st->origin, s,
+				 WALK_MAX_JOBS);
 	st->cfg->jobs = n;
 	return 0;
 }
@@ -415,8 +418,8 @@ static int set_grace(struct config_parse_state *st, const char *s)
 {
 	if (parse_seconds(s, &st->cfg->grace) < 0)
 		return error_set(st->err, -EINVAL,
-				  "%s: '%s' is not a whole number of seconds (0 to 86400)",
-				  st->origin, s);
+				 "%s: '%s' is not a whole number of seconds (0 to 86400)",
+				 st->origin, s);
 	return 0;
 }
 
@@ -428,8 +431,8 @@ static int set_switch(struct config_parse_state *st, const char *arg, bool *out)
 		return 0;
 	}
 	if (parse_bool(arg, out) < 0)
-		return error_set(st->err, -EINVAL,
-				  "%s='%s' is not a boolean (use 1 or 0)", st->origin, arg);
+		return error_set(st->err, -EINVAL, "%s='%s' is not a boolean (use 1 or 0)",
+				 st->origin, arg);
 	return 0;
 }
 
@@ -553,8 +556,8 @@ static const char usage_tail[] =
 #define USAGE_HELP_COLUMN 27
 
 /* Appends to text (size bytes, n used), cut at the end of the buffer. */
-__attribute__((format(printf, 4, 5)))
-static size_t usage_add(char *text, size_t size, size_t n, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static size_t usage_add(char *text, size_t size, size_t n,
+							      const char *fmt, ...)
 {
 	if (n >= size)
 		return n;
@@ -577,7 +580,8 @@ const char *config_usage(void)
 		const struct config_option *o = &options[i];
 		size_t start = n;
 		if (o->short_name)
-			n = usage_add(text, sizeof(text), n, "  -%c, %s", o->short_name, o->long_name);
+			n = usage_add(text, sizeof(text), n, "  -%c, %s", o->short_name,
+				      o->long_name);
 		else
 			n = usage_add(text, sizeof(text), n, "      %s", o->long_name);
 		if (o->has_arg == required_argument)
@@ -653,12 +657,12 @@ static int parse_options(struct config_parse_state *st, bool given[N_OPTIONS], i
 			const char *origin = argv[optind - 1];
 			if (c == ':')
 				return error_set(st->err, -EINVAL,
-						  "option '%s' needs a value; see --help", origin);
+						 "option '%s' needs a value; see --help", origin);
 			if (optopt && optopt < LONG_ONLY && strncmp(origin, "--", 2) != 0)
 				return error_set(st->err, -EINVAL,
-						  "unknown option '-%c'; see --help", optopt);
-			return error_set(st->err, -EINVAL,
-					  "unknown option '%s'; see --help", origin);
+						 "unknown option '-%c'; see --help", optopt);
+			return error_set(st->err, -EINVAL, "unknown option '%s'; see --help",
+					 origin);
 		}
 		st->origin = options[i].long_name;
 		st->from_env = false;
@@ -668,8 +672,7 @@ static int parse_options(struct config_parse_state *st, bool given[N_OPTIONS], i
 		given[i] = true;
 	}
 	if (st->verbose && st->quiet)
-		return error_set(st->err, -EINVAL,
-				  "--verbose and --quiet together; choose one");
+		return error_set(st->err, -EINVAL, "--verbose and --quiet together; choose one");
 	if (st->verbosity_given)
 		st->cfg->verbosity = st->verbose ? 2 : 0;
 	return 0;
@@ -703,8 +706,9 @@ static int apply_environment(struct config_parse_state *st, const bool given[N_O
 	}
 	if (!st->verbosity_given) {
 		if (st->verbose && st->quiet)
-			return error_set(st->err, -EINVAL,
-					  "STEPDOWN_VERBOSE and STEPDOWN_QUIET are both set; choose one");
+			return error_set(
+				st->err, -EINVAL,
+				"STEPDOWN_VERBOSE and STEPDOWN_QUIET are both set; choose one");
 		st->cfg->verbosity = st->verbose ? 2 : st->quiet ? 0 : 1;
 	}
 	return 0;
@@ -734,16 +738,16 @@ int config_parse(struct config *cfg, int argc, char *const argv[], char *const e
 		return r;
 	if (cfg->n_allow_write && cfg->confine_writes == CONFINE_OFF)
 		return error_set(err, -EINVAL,
-				  "%s means nothing without --confine-writes (or "
-				  "STEPDOWN_CONFINE_WRITES=1); add it",
-				  st.allow_write_origin);
+				 "%s means nothing without --confine-writes (or "
+				 "STEPDOWN_CONFINE_WRITES=1); add it",
+				 st.allow_write_origin);
 	if (optind >= argc)
-		return error_set(err, -EINVAL,
-			    "no command given; usage: stepdown [OPTION]... -- COMMAND [ARG]...");
+		return error_set(
+			err, -EINVAL,
+			"no command given; usage: stepdown [OPTION]... -- COMMAND [ARG]...");
 	cfg->command = &argv[optind];
 	return 0;
 }
-
 
 void config_free(struct config *cfg)
 {

@@ -55,19 +55,19 @@ const struct confine_default confine_defaults[] = {
 };
 const size_t confine_n_defaults = sizeof(confine_defaults) / sizeof(confine_defaults[0]);
 
-#define ABI1_RIGHTS                                                                             \
-	(LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |                         \
-	 LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR |                         \
-	 LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |                             \
-	 LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |                           \
+#define ABI1_RIGHTS                                                      \
+	(LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR | \
+	 LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR | \
+	 LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |     \
+	 LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |   \
 	 LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM)
 #define FILE_RIGHTS (LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE)
 
 /* The write rights' names, by bit number. */
 static const char right_names[][12] = {
-	[1] = "write_file", [4] = "remove_dir", [5] = "remove_file", [6] = "make_char",
-	[7] = "make_dir",   [8] = "make_reg",   [9] = "make_sock",   [10] = "make_fifo",
-	[11] = "make_block", [12] = "make_sym", [13] = "refer",      [14] = "truncate",
+	[1] = "write_file",  [4] = "remove_dir", [5] = "remove_file", [6] = "make_char",
+	[7] = "make_dir",    [8] = "make_reg",   [9] = "make_sock",   [10] = "make_fifo",
+	[11] = "make_block", [12] = "make_sym",  [13] = "refer",      [14] = "truncate",
 };
 
 enum confine_decision confine_decide(enum confine_mode mode, int abi)
@@ -192,8 +192,8 @@ static struct confine_rule *new_rule(struct confine *c)
 	return r;
 }
 
-int confine_add(struct confine *c, const char *path, enum confine_origin origin,
-		bool files_only, bool missing_ok, struct error *err)
+int confine_add(struct confine *c, const char *path, enum confine_origin origin, bool files_only,
+		bool missing_ok, struct error *err)
 {
 	int fd = -1, r;
 	if (origin == CONFINE_FROM_DEFAULT) {
@@ -240,7 +240,7 @@ int confine_add(struct confine *c, const char *path, enum confine_origin origin,
 		if (a < 0) {
 			close(fd);
 			return error_set(err, (int)a, "cannot add a Landlock rule for '%s': %s",
-					  path, strerror((int)-a));
+					 path, strerror((int)-a));
 		}
 	}
 	close(fd);
@@ -254,7 +254,7 @@ int confine_begin(struct confine *c, struct error *err)
 		long fd = c->sys->create_ruleset(&attr, sizeof(attr), 0);
 		if (fd < 0)
 			return error_set(err, (int)fd, "cannot create a Landlock ruleset: %s",
-					  strerror((int)-fd));
+					 strerror((int)-fd));
 		c->ruleset_fd = (int)fd;
 	}
 	return 0;
@@ -279,9 +279,8 @@ int confine_restrict(struct confine *c, struct error *err)
 	close(c->ruleset_fd);
 	c->ruleset_fd = -1;
 	if (r < 0)
-		return error_set(err, (int)r, "landlock_restrict_self: %s%s",
-				  strerror((int)-r),
-				  r == -EPERM ? " (no_new_privs is not set)" : "");
+		return error_set(err, (int)r, "landlock_restrict_self: %s%s", strerror((int)-r),
+				 r == -EPERM ? " (no_new_privs is not set)" : "");
 	return 0;
 }
 

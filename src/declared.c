@@ -115,15 +115,16 @@ static bool is_fresh_mkdir(int fd, const struct stat *st, const struct stat *par
 }
 
 /* Why a component could not be opened, in words (fd is its -errno). */
-static int open_error(int fd, int dirfd, const char *comp, const char *path, int shown, struct error *err)
+static int open_error(int fd, int dirfd, const char *comp, const char *path, int shown,
+		      struct error *err)
 {
 	struct stat lst;
 	if ((fd == -ELOOP || fd == -ENOTDIR || fd == -EXDEV) &&
 	    fstatat(dirfd, comp, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode))
 		return error_set(err, -ELOOP,
-				  "'%.*s' is a symlink; a declared path must not contain one (give "
-				  "the real path)",
-				  shown, path);
+				 "'%.*s' is a symlink; a declared path must not contain one (give "
+				 "the real path)",
+				 shown, path);
 	if (fd == -ENOENT)
 		return error_set(err, -ENOENT, "'%.*s' does not exist", shown, path);
 	return error_set(err, fd, "cannot open '%.*s': %s", shown, path, strerror(-fd));
@@ -134,8 +135,8 @@ enum last_kind { LAST_DIR, LAST_ANY };
 /* The walk from "/" that both openers share. With LAST_ANY the last
  * component may be anything but a symlink and is opened O_PATH; create
  * is then false. */
-static int open_declared(const char *path, enum last_kind kind, bool create, uid_t uid,
-			 gid_t gid, const struct dir_identity *host, struct declared_dir *out,
+static int open_declared(const char *path, enum last_kind kind, bool create, uid_t uid, gid_t gid,
+			 const struct dir_identity *host, struct declared_dir *out,
 			 struct error *err)
 {
 	*out = (struct declared_dir){ .fd = -1 };
@@ -143,8 +144,8 @@ static int open_declared(const char *path, enum last_kind kind, bool create, uid
 		return error_set(err, -EINVAL, "'%s' is not an absolute path", path);
 	if (path_has_dot_component(path))
 		return error_set(err, -EINVAL,
-				  "'%s' has a '.' or '..' component; give the plain absolute path",
-				  path);
+				 "'%s' has a '.' or '..' component; give the plain absolute path",
+				 path);
 	char *copy = strdup(path);
 	if (!copy)
 		return error_set(err, -ENOMEM, "out of memory");
@@ -181,7 +182,7 @@ static int open_declared(const char *path, enum last_kind kind, bool create, uid
 			umask(old);
 			if (!made && e != EEXIST) {
 				r = error_set(err, -e, "cannot create '%.*s': %s", shown, path,
-					       strerror(e));
+					      strerror(e));
 				break;
 			}
 			raced = !made;
@@ -198,10 +199,10 @@ static int open_declared(const char *path, enum last_kind kind, bool create, uid
 		}
 		if (fd >= 0 && raced && !only_root_could_make(&parent, &st)) {
 			r = error_set(err, -EEXIST,
-				       "'%.*s' appeared while stepdown was creating it, in '%.*s' "
-				       "(owner uid %u): not using it; keep that parent root's",
-				       shown, path, (int)(comp - copy > 1 ? comp - copy - 1 : 1), path,
-				       (unsigned)parent.st_uid);
+				      "'%.*s' appeared while stepdown was creating it, in '%.*s' "
+				      "(owner uid %u): not using it; keep that parent root's",
+				      shown, path, (int)(comp - copy > 1 ? comp - copy - 1 : 1),
+				      path, (unsigned)parent.st_uid);
 			close(fd);
 			break;
 		}
@@ -210,8 +211,7 @@ static int open_declared(const char *path, enum last_kind kind, bool create, uid
 			break;
 		}
 		if (made && last && fchown(fd, uid, gid) < 0) {
-			r = error_set(err, -errno, "cannot set up '%s': %s", path,
-				       strerror(errno));
+			r = error_set(err, -errno, "cannot set up '%s': %s", path, strerror(errno));
 			close(fd);
 			break;
 		}

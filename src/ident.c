@@ -213,11 +213,11 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 	const char *gpart = colon ? colon + 1 : NULL;
 	int r;
 
-	if (ulen == 0 || ulen >= sizeof(user) || (gpart && (!*gpart || strchr(gpart, ':') ||
-							   strlen(gpart) >= sizeof(grp))))
-		return error_set(err, -EINVAL,
-			    "user '%s' is not USER or USER:GROUP (a name or a decimal id each)",
-			    spec);
+	if (ulen == 0 || ulen >= sizeof(user) ||
+	    (gpart && (!*gpart || strchr(gpart, ':') || strlen(gpart) >= sizeof(grp))))
+		return error_set(
+			err, -EINVAL,
+			"user '%s' is not USER or USER:GROUP (a name or a decimal id each)", spec);
 	memcpy(user, spec, ulen);
 	user[ulen] = '\0';
 
@@ -225,8 +225,8 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 	if (all_digits(user)) {
 		uint32_t uid;
 		if (parse_id(user, &uid) < 0)
-			return error_set(err, -EINVAL,
-				    "uid '%s' is out of range (0 to 4294967294)", user);
+			return error_set(err, -EINVAL, "uid '%s' is out of range (0 to 4294967294)",
+					 user);
 		q.uid = uid;
 	} else if (!plausible_name(user)) {
 		return error_set(err, -EINVAL, "user '%s' is not a valid name or uid", user);
@@ -238,10 +238,11 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 		return error_set(err, r, "cannot read the user database: %s", strerror(-r));
 	if (r == 0) {
 		if (q.name)
-			return error_set(err, -ENOENT,
-				    "unknown user '%s': no such name in /etc/passwd; add it to the "
-				    "image or give a numeric uid",
-				    user);
+			return error_set(
+				err, -ENOENT,
+				"unknown user '%s': no such name in /etc/passwd; add it to the "
+				"image or give a numeric uid",
+				user);
 		/* numeric uid without an entry: gid = uid, no supplementary groups */
 		char num[16];
 		snprintf(num, sizeof(num), "%u", (unsigned)q.uid); /* "0617" -> "617" */
@@ -253,8 +254,10 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 			return error_set(err, -ENOMEM, "out of memory");
 	}
 	if (out->uid == 0)
-		return error_set(err, -EPERM,
-			    "user '%s' is root (uid 0); stepdown only runs workloads as non-root", user);
+		return error_set(
+			err, -EPERM,
+			"user '%s' is root (uid 0); stepdown only runs workloads as non-root",
+			user);
 
 	if (gpart) {
 		strcpy(grp, gpart);
@@ -262,20 +265,21 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 			uint32_t gid;
 			if (parse_id(grp, &gid) < 0)
 				return error_set(err, -EINVAL,
-					    "gid '%s' is out of range (0 to 4294967294)", grp);
+						 "gid '%s' is out of range (0 to 4294967294)", grp);
 			out->gid = gid;
 		} else if (!plausible_name(grp)) {
 			return error_set(err, -EINVAL, "group '%s' is not a valid name or gid",
-				    grp);
+					 grp);
 		} else {
 			struct gr_query g = { .name = grp };
 			r = for_each_line(group, group_len, match_group_name, &g);
 			if (r < 0)
 				return error_set(err, r, "cannot read the group database: %s",
-					    strerror(-r));
+						 strerror(-r));
 			if (r == 0)
 				return error_set(err, -ENOENT,
-					    "unknown group '%s': no such name in /etc/group", grp);
+						 "unknown group '%s': no such name in /etc/group",
+						 grp);
 			out->gid = g.gid;
 		}
 	}
@@ -287,8 +291,8 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 			r = for_each_line(group, group_len, match_member, &m);
 		if (r < 0) {
 			free(m.groups);
-			return error_set(err, r, "cannot collect the groups of '%s': %s",
-				    out->name, strerror(-r));
+			return error_set(err, r, "cannot collect the groups of '%s': %s", out->name,
+					 strerror(-r));
 		}
 		qsort(m.groups, m.n, sizeof(*m.groups), cmp_gid);
 		size_t u = 0;
@@ -299,14 +303,14 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 		out->n_groups = u;
 		if (u > IDENT_MAX_GROUPS)
 			return error_set(err, -E2BIG,
-				    "user '%s' is in %zu groups; at most %u are supported", out->name,
-				    u, IDENT_MAX_GROUPS);
+					 "user '%s' is in %zu groups; at most %u are supported",
+					 out->name, u, IDENT_MAX_GROUPS);
 	}
 	return 0;
 }
 
-int ident_resolve_buf(const char *spec, const char *passwd, size_t passwd_len,
-		      const char *group, size_t group_len, struct ident *out, struct error *err)
+int ident_resolve_buf(const char *spec, const char *passwd, size_t passwd_len, const char *group,
+		      size_t group_len, struct ident *out, struct error *err)
 {
 	memset(out, 0, sizeof(*out));
 	err->msg[0] = '\0';
@@ -321,10 +325,10 @@ int ident_resolve_buf(const char *spec, const char *passwd, size_t passwd_len,
 /* What a file that is not regular is, for the message. */
 static const char *file_kind(mode_t mode)
 {
-	return S_ISFIFO(mode)  ? "a FIFO"
-	       : S_ISDIR(mode) ? "a directory"
-	       : S_ISCHR(mode) ? "a character device"
-	       : S_ISBLK(mode) ? "a block device"
+	return S_ISFIFO(mode)   ? "a FIFO"
+	       : S_ISDIR(mode)  ? "a directory"
+	       : S_ISCHR(mode)  ? "a character device"
+	       : S_ISBLK(mode)  ? "a block device"
 	       : S_ISSOCK(mode) ? "a socket"
 				: "not a file";
 }
@@ -418,14 +422,14 @@ static int read_db(const char *path, char **buf, size_t *len, struct error *err)
 	}
 	if (r == -EINVAL && mode)
 		return error_set(err, r,
-				  "'%s' is not a regular file (%s); the user database must be a "
-				  "regular file: put one there, or none (a missing file counts as "
-				  "empty)",
-				  path, file_kind(mode));
+				 "'%s' is not a regular file (%s); the user database must be a "
+				 "regular file: put one there, or none (a missing file counts as "
+				 "empty)",
+				 path, file_kind(mode));
 	if (r == -EFBIG)
 		return error_set(err, r,
-				  "'%s' is larger than %u MiB: not a user database stepdown reads",
-				  path, IDENT_MAX_FILE >> 20);
+				 "'%s' is larger than %u MiB: not a user database stepdown reads",
+				 path, IDENT_MAX_FILE >> 20);
 	if (r < 0)
 		return error_set(err, r, "cannot read '%s': %s", path, strerror(-r));
 	return 0;

@@ -25,8 +25,7 @@ static int from_owner(const char *path, const char *passwd_path, const char *gro
 	int e = errno;
 	close(dd.fd);
 	if (r < 0)
-		return error_set(err, -e, "--user-from: cannot stat '%s': %s", path,
-				  strerror(e));
+		return error_set(err, -e, "--user-from: cannot stat '%s': %s", path, strerror(e));
 	out->owner_uid = st.st_uid;
 	if (st.st_uid == 0)
 		return 0;
@@ -72,13 +71,13 @@ int identity_choose(const char *user, const char *user_from, const char *passwd_
 		return r;
 	if (r == 0 && !user && user_from)
 		return error_set(err, -EINVAL,
-				  "--user-from %s is owned by root and there is no --user to fall "
-				  "back to; give --user USER",
-				  user_from);
+				 "--user-from %s is owned by root and there is no --user to fall "
+				 "back to; give --user USER",
+				 user_from);
 	if (r == 0 && !user)
 		return error_set(err, -EINVAL,
-				  "started as root with no user to become; give --user USER (or "
-				  "STEPDOWN_USER)");
+				 "started as root with no user to become; give --user USER (or "
+				 "STEPDOWN_USER)");
 	if (r == 0) {
 		out->source = IDENTITY_USER;
 		if ((r = ident_resolve(user, passwd_path, group_path, &out->id, err)) < 0)

@@ -56,8 +56,11 @@ static size_t utf8_sequence(const unsigned char *s, size_t n, uint32_t *cp)
 static size_t escape_byte(unsigned char c, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
-	const char *short_form = c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "\\r"
-			       : c == '\\' ? "\\\\" : NULL;
+	const char *short_form = c == '\n'   ? "\\n"
+				 : c == '\t' ? "\\t"
+				 : c == '\r' ? "\\r"
+				 : c == '\\' ? "\\\\"
+					     : NULL;
 	if (short_form) {
 		memcpy(out, short_form, 2);
 		return 2;
@@ -105,8 +108,8 @@ size_t log_escape(char *dst, size_t dstlen, const char *src, size_t srclen, size
 	return in;
 }
 
-__attribute__((format(printf, 2, 0)))
-static void log_emit(const char *tag, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void log_emit(const char *tag, const char *fmt,
+							   va_list ap)
 {
 	int saved = errno;
 	char raw[1024], buf[1024];
@@ -134,15 +137,15 @@ static void log_emit(const char *tag, const char *fmt, va_list ap)
 	errno = saved;
 }
 
-#define LOG_AT(name, min, tag)                                  \
-	void name(const char *fmt, ...)                         \
-	{                                                       \
-		if (current_level < (min))                      \
-			return;                                 \
-		va_list ap;                                     \
-		va_start(ap, fmt);                              \
-		log_emit(tag, fmt, ap);                         \
-		va_end(ap);                                     \
+#define LOG_AT(name, min, tag)             \
+	void name(const char *fmt, ...)    \
+	{                                  \
+		if (current_level < (min)) \
+			return;            \
+		va_list ap;                \
+		va_start(ap, fmt);         \
+		log_emit(tag, fmt, ap);    \
+		va_end(ap);                \
 	}
 
 LOG_AT(log_error, LOG_LEVEL_QUIET, "error: ")

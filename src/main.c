@@ -21,7 +21,6 @@
 #include "stepdown/priv.h"
 #include "stepdown/writable.h"
 
-
 #define PASSWD_FILE "/etc/passwd"
 #define GROUP_FILE "/etc/group"
 
@@ -64,14 +63,15 @@ static int choose_identity(const struct config *cfg, struct identity *who)
 		return 0;
 	}
 	if (cfg->user_from && who->source == IDENTITY_USER)
-		log_info("--user-from: %s is owned by root; falling back to --user", cfg->user_from);
+		log_info("--user-from: %s is owned by root; falling back to --user",
+			 cfg->user_from);
 	if (who->source == IDENTITY_OWNER) {
 		if (who->owner_gid_root)
 			log_notice("--user-from: %s has group root (gid 0), not taken: gid %u (%s)",
 				   cfg->user_from, (unsigned)id->gid,
 				   id->has_entry ? "its primary group" : "= uid");
-		log_info("--user-from: %s is owned by uid %u, running as its owner",
-			 cfg->user_from, (unsigned)who->owner_uid);
+		log_info("--user-from: %s is owned by uid %u, running as its owner", cfg->user_from,
+			 (unsigned)who->owner_uid);
 	}
 	if (who->group_root)
 		log_notice("the workload runs with group root (gid 0)%s; --user USER:GROUP "
@@ -101,14 +101,14 @@ static void report_walk(const char *path, const struct walk_stats *st)
 			 "can reach a file outside), e.g. %s",
 			 path, (unsigned long long)st->hardlinks, st->hardlink_paths[0]);
 	if (st->undone)
-		log_warn("%s: %llu change(s) undone: a hard link appeared meanwhile",
-			 path, (unsigned long long)st->undone);
+		log_warn("%s: %llu change(s) undone: a hard link appeared meanwhile", path,
+			 (unsigned long long)st->undone);
 	if (st->devices)
-		log_warn("%s: %llu device node(s) left alone, e.g. %s",
-			 path, (unsigned long long)st->devices, st->device_paths[0]);
+		log_warn("%s: %llu device node(s) left alone, e.g. %s", path,
+			 (unsigned long long)st->devices, st->device_paths[0]);
 	if (st->moved)
-		log_notice("%s: %llu director%s moved away during the walk, e.g. %s",
-			   path, (unsigned long long)st->moved, st->moved == 1 ? "y" : "ies",
+		log_notice("%s: %llu director%s moved away during the walk, e.g. %s", path,
+			   (unsigned long long)st->moved, st->moved == 1 ? "y" : "ies",
 			   st->moved_paths[0]);
 	if (st->raced)
 		log_notice("%s: %llu entr%s kept changing during the walk, left as %s", path,
@@ -163,9 +163,12 @@ static const char *walk_advice(int e)
 static int fix_writable(const struct config *cfg, const struct identity *who,
 			struct writable_result *res)
 {
-	struct writable_run run = { .uid = who->id.uid, .gid = who->id.gid,
-				    .dry_run = cfg->dry_run, .jobs = cfg->jobs,
-				    .progress = cfg->verbosity >= 1, .host = who->host };
+	struct writable_run run = { .uid = who->id.uid,
+				    .gid = who->id.gid,
+				    .dry_run = cfg->dry_run,
+				    .jobs = cfg->jobs,
+				    .progress = cfg->verbosity >= 1,
+				    .host = who->host };
 	int r = writable_fix((const char *const *)cfg->writable, cfg->n_writable, &run, res);
 	for (size_t i = 0; i < res->n_done; i++) {
 		const struct writable_dir *d = &res->dirs[i];
@@ -198,8 +201,8 @@ static int fix_writable(const struct config *cfg, const struct identity *who,
 		for (uint64_t k = 0; k < d->st.errors && k < WALK_ERRORS_KEPT; k++)
 			log_error("cannot own %s", d->st.errors_kept[k].msg);
 		log_error("%s: %llu entr%s could not be re-owned%s; the workload was not started",
-			  d->path, (unsigned long long)d->st.errors, d->st.errors == 1 ? "y" : "ies",
-			  walk_advice(-d->st.errors_kept[0].code));
+			  d->path, (unsigned long long)d->st.errors,
+			  d->st.errors == 1 ? "y" : "ies", walk_advice(-d->st.errors_kept[0].code));
 	}
 	return EXIT_STEPDOWN_FAILED;
 }
@@ -210,9 +213,10 @@ static void check_writable(const struct config *cfg, const struct ident *id)
 {
 	for (size_t i = 0; i < cfg->n_writable; i++)
 		if (access(cfg->writable[i], W_OK) != 0)
-			log_warn("--writable %s is not writable by uid %u (%s); started as non-root, "
-				 "stepdown cannot fix that: mount it writable for this uid",
-				 cfg->writable[i], (unsigned)id->uid, strerror(errno));
+			log_warn(
+				"--writable %s is not writable by uid %u (%s); started as non-root, "
+				"stepdown cannot fix that: mount it writable for this uid",
+				cfg->writable[i], (unsigned)id->uid, strerror(errno));
 }
 
 /* --confine-writes, before anything changes: probe Landlock, decide, and
@@ -235,7 +239,8 @@ static int prepare_confinement(const struct config *cfg, struct confine *cf, boo
 	if (d == CONFINE_REFUSE)
 		log_warn("a real run would stop here: --confine-writes: %s", why);
 	else if (d == CONFINE_WARN)
-		log_warn("--confine-writes=best-effort: %s; running WITHOUT write confinement", why);
+		log_warn("--confine-writes=best-effort: %s; running WITHOUT write confinement",
+			 why);
 	const char *what = "--confine-writes";
 	int r = confine_begin(cf, &err);
 	if (r == 0)
@@ -259,7 +264,8 @@ static int confine_writable(const struct config *cfg, struct confine *cf)
 {
 	struct error err;
 	for (size_t i = 0; i < cfg->n_writable; i++) {
-		if (confine_add(cf, cfg->writable[i], CONFINE_FROM_WRITABLE, false, true, &err) < 0) {
+		if (confine_add(cf, cfg->writable[i], CONFINE_FROM_WRITABLE, false, true, &err) <
+		    0) {
 			log_error("--writable: %s", err.msg);
 			return EXIT_STEPDOWN_FAILED;
 		}
@@ -283,7 +289,8 @@ static int drop_privileges(const struct config *cfg, bool switching, const struc
 		priv_format_caps(cfg->keep_caps & ~kept, names, sizeof(names));
 		log_warn("--keep-cap: not held by this process, so not kept: %s", names);
 	}
-	if (priv_verify(id->uid, id->gid, id->groups, id->n_groups, kept, strict_bounding, &err) < 0) {
+	if (priv_verify(id->uid, id->gid, id->groups, id->n_groups, kept, strict_bounding, &err) <
+	    0) {
 		log_error("privilege drop not verified, refusing to run the workload: %s", err.msg);
 		return EXIT_STEPDOWN_FAILED;
 	}
@@ -334,9 +341,12 @@ static int configure(struct start *s, int argc, char *argv[])
 /* --dry-run: the plan on stdout instead of the drop. */
 static int print_plan(struct start *s)
 {
-	struct plan plan = { .cfg = &s->cfg, .id = &s->who.id,
-			     .switch_identity = s->who.switching, .home = s->home,
-			     .is_pid1 = getpid() == 1, .envp = s->envp,
+	struct plan plan = { .cfg = &s->cfg,
+			     .id = &s->who.id,
+			     .switch_identity = s->who.switching,
+			     .home = s->home,
+			     .is_pid1 = getpid() == 1,
+			     .envp = s->envp,
 			     .dirs = s->who.switching ? s->dirs.dirs : NULL,
 			     .confine = s->cfg.confine_writes != CONFINE_OFF ? &s->cf : NULL };
 	plan_print(stdout, &plan);
@@ -388,8 +398,10 @@ static int run_workload(struct start *s)
 		log_error("out of memory building the environment");
 		return EXIT_STEPDOWN_FAILED;
 	}
-	struct init_launch launch = { .argv = s->cfg.command, .envp = env,
-				      .has_umask = s->cfg.has_umask, .umask = s->cfg.umask,
+	struct init_launch launch = { .argv = s->cfg.command,
+				      .envp = env,
+				      .has_umask = s->cfg.has_umask,
+				      .umask = s->cfg.umask,
 				      .signals = &start_signals };
 	if (s->cfg.exec_mode) {
 		int e = -init_exec(&launch);
@@ -397,7 +409,8 @@ static int run_workload(struct start *s)
 		return init_exec_status(e);
 	}
 	struct init_options opts = { .signal_group = s->cfg.signal_group,
-				     .rewrite = s->cfg.rewrite, .grace = s->cfg.grace };
+				     .rewrite = s->cfg.rewrite,
+				     .grace = s->cfg.grace };
 	int exec_errno = 0;
 	int rc = init_supervise(&launch, &opts, &exec_errno);
 	if (rc < 0) {

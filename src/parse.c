@@ -35,6 +35,7 @@ int parse_id(const char *s, uint32_t *out)
 	return parse_u32(s, UINT32_MAX - 1, out);
 }
 
+/* clang-format off */
 static const struct {
 	const char *name;
 	int sig;
@@ -53,6 +54,7 @@ static const struct {
 	/* aliases, after the canonical names so lookups by number find those */
 	{ "IOT", SIGIOT },       { "CLD", SIGCHLD },    { "POLL", SIGPOLL },
 };
+/* clang-format on */
 
 const char *parse_signal_name(int sig)
 {

@@ -75,7 +75,8 @@ static void print_confine(FILE *out, const struct plan *p)
 	char rights[512];
 
 	if (c->abi < 1) {
-		fprintf(out, "  confine:   no Landlock: %s; %s\n", confine_unavailable_reason(c->abi),
+		fprintf(out, "  confine:   no Landlock: %s; %s\n",
+			confine_unavailable_reason(c->abi),
 			cfg->confine_writes == CONFINE_BEST_EFFORT
 				? "best-effort: the workload would run WITHOUT write confinement"
 				: "a real run would refuse to start (exit 125)");
@@ -183,7 +184,8 @@ void plan_print(FILE *out, const struct plan *p)
 				": %llu entries, %llu would change, %llu already owned, "
 				"%llu hard-linked left alone, %llu mounts not entered%s%.0llu%s%s\n",
 				(unsigned long long)d->st.seen, (unsigned long long)d->st.changed,
-				(unsigned long long)d->st.owned, (unsigned long long)d->st.hardlinks,
+				(unsigned long long)d->st.owned,
+				(unsigned long long)d->st.hardlinks,
 				(unsigned long long)d->st.mounts, d->st.devices ? ", " : "",
 				(unsigned long long)d->st.devices,
 				d->st.devices ? " devices left alone" : "",

@@ -161,7 +161,8 @@ static int apply_caps(uint64_t keep, struct error *err)
 	capng_clear(CAPNG_SELECT_CAPS);
 	stage_caps(keep, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE);
 	if (capng_apply(CAPNG_SELECT_CAPS) < 0) {
-		return failed(err, "set the effective, permitted and inheritable capabilities", errno ? -errno : -EPERM);
+		return failed(err, "set the effective, permitted and inheritable capabilities",
+			      errno ? -errno : -EPERM);
 	}
 	return set_ambient(keep, err);
 }
@@ -275,9 +276,10 @@ static int verify_groups(const gid_t *want, size_t n_want, struct error *err)
 		if (i == 0 || have[i] != have[i - 1])
 			have[m++] = have[i];
 	if (m != n_want || memcmp(have, exp, m * sizeof(gid_t)) != 0)
-		r = error_set(err, -EPERM,
-			     "supplementary groups are not the expected set (%zu held, %zu expected)",
-			     m, n_want);
+		r = error_set(
+			err, -EPERM,
+			"supplementary groups are not the expected set (%zu held, %zu expected)", m,
+			n_want);
 out:
 	free(have);
 	free(exp);
@@ -293,10 +295,10 @@ int priv_verify(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups, uint
 		return error_set(err, -EPERM, "cannot read the ids back: %s", strerror(errno));
 	if (ru != uid || eu != uid || su != uid)
 		return error_set(err, -EPERM, "uids are %u/%u/%u, expected %u", (unsigned)ru,
-				(unsigned)eu, (unsigned)su, (unsigned)uid);
+				 (unsigned)eu, (unsigned)su, (unsigned)uid);
 	if (rg != gid || eg != gid || sg != gid)
 		return error_set(err, -EPERM, "gids are %u/%u/%u, expected %u", (unsigned)rg,
-				(unsigned)eg, (unsigned)sg, (unsigned)gid);
+				 (unsigned)eg, (unsigned)sg, (unsigned)gid);
 	int r = verify_groups(groups, n_groups, err);
 	if (r < 0)
 		return r;
@@ -304,7 +306,7 @@ int priv_verify(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups, uint
 	struct priv_caps c;
 	if ((r = priv_read_caps(&c)) < 0)
 		return error_set(err, -EPERM, "cannot read the capabilities back: %s",
-				strerror(-r));
+				 strerror(-r));
 	/* Nothing beyond keep anywhere; and what is kept must be usable. */
 	uint64_t extra = (c.effective | c.permitted | c.inheritable | c.ambient) & ~keep;
 	if (strict_bounding)

@@ -58,16 +58,16 @@ struct dirent64_raw {
 struct shared;
 
 struct level {
-	int fd;           /* -1 while closed */
+	int fd; /* -1 while closed */
 	dev_t dev;
 	ino_t ino;
-	char *buf;        /* getdents64 buffer while open */
+	char *buf; /* getdents64 buffer while open */
 	size_t len, pos;
-	int64_t resume;   /* d_off of the last entry taken */
+	int64_t resume; /* d_off of the last entry taken */
 	bool eof;
-	bool fresh;       /* it needs a change: its entries likely do too */
-	bool gone;        /* moved away while closed: not walked further */
-	size_t path_len;  /* length of the display path of this directory */
+	bool fresh;      /* it needs a change: its entries likely do too */
+	bool gone;       /* moved away while closed: not walked further */
+	size_t path_len; /* length of the display path of this directory */
 };
 
 struct walker {
@@ -129,7 +129,8 @@ static void keep(char slots[][256], uint64_t count, const char *path)
 	if (count > WALK_ERRORS_KEPT)
 		return;
 	size_t n = strlen(path);
-	snprintf(slots[count - 1], 256, "%s'%s'", n > 200 ? "..." : "", n > 200 ? path + n - 200 : path);
+	snprintf(slots[count - 1], 256, "%s'%s'", n > 200 ? "..." : "",
+		 n > 200 ? path + n - 200 : path);
 }
 
 /* A failure that stops the start, whatever its errno. */
@@ -145,7 +146,7 @@ static void count_error(struct walker *w, const char *path, int err)
 static void record_error(struct walker *w, const char *path, int err)
 {
 	if (err == ENOENT || err == ESTALE)
-		return; /* gone since it was listed: nothing left to own */
+		return;     /* gone since it was listed: nothing left to own */
 	if (err == EROFS) { /* a read-only mount below: reported, not fatal */
 		w->st.read_only_entries++;
 		return;
@@ -469,8 +470,11 @@ static bool push_level(struct walker *w, int fd, const struct pinned *st, bool f
 	char *buf = malloc(WALK_BUF);
 	if (!buf)
 		return false;
-	w->levels[w->depth++] = (struct level){ .fd = fd, .dev = st->dev, .ino = st->ino,
-						.buf = buf, .fresh = fresh,
+	w->levels[w->depth++] = (struct level){ .fd = fd,
+						.dev = st->dev,
+						.ino = st->ino,
+						.buf = buf,
+						.fresh = fresh,
 						.path_len = path_len };
 	return true;
 }
@@ -544,7 +548,8 @@ static void pop_level(struct walker *w)
 			fd = reopen_by_names(w, pi, &lost);
 		if (fd >= 0 && lseek(fd, parent->resume, SEEK_SET) < 0) {
 			if (errno == EINVAL && parent->resume == INT64_MAX) {
-				parent->eof = true; /* ext4's and btrfs's cookie after the last entry */
+				parent->eof =
+					true; /* ext4's and btrfs's cookie after the last entry */
 			} else {
 				close(fd); /* removed since it was found */
 				fd = -1;
@@ -646,8 +651,8 @@ static void walk_from(struct walker *w, int fd, const struct pinned *st, bool fr
 			if (!S_ISDIR(e.mode) && own_entry(w, l->fd, name, &e) != IS_DIR)
 				continue;
 		}
-		int sub = openat(l->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC |
-						      O_NOCTTY);
+		int sub = openat(l->fd, name,
+				 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 		if (sub < 0) {
 			if (errno != ENOTDIR && errno != ELOOP)
 				record_error(w, w->path, errno);
@@ -779,7 +784,8 @@ static void merge(struct walk_stats *into, struct walk_stats *from)
 int walk_tree(int root_fd, const char *display, const struct walk_options *o,
 	      struct walk_stats *stats)
 {
-	struct shared sh = { .o = o, .lock = PTHREAD_MUTEX_INITIALIZER,
+	struct shared sh = { .o = o,
+			     .lock = PTHREAD_MUTEX_INITIALIZER,
 			     .cond = PTHREAD_COND_INITIALIZER };
 	memset(stats, 0, sizeof(*stats));
 	clock_gettime(CLOCK_MONOTONIC, &sh.start);
@@ -824,7 +830,8 @@ int walk_tree(int root_fd, const char *display, const struct walk_options *o,
 		walk_from(&w[0], root_fd, &st, fresh);
 		progress(&w[0]);
 	} else {
-		sh.queue[sh.queued++] = (struct queued){ .fd = root_fd, .fresh = fresh,
+		sh.queue[sh.queued++] = (struct queued){ .fd = root_fd,
+							 .fresh = fresh,
 							 .path = strdup(display) };
 		if (!sh.queue[0].path) {
 			close(root_fd);

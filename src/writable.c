@@ -40,9 +40,12 @@ int writable_fix(const char *const *paths, size_t n, const struct writable_run *
 			return stop(res, WRITABLE_BAD_PATH, i, r);
 	}
 	res->err = (struct error){ 0 };
-	struct walk_options wo = { .uid = run->uid, .gid = run->gid, .dry_run = run->dry_run,
+	struct walk_options wo = { .uid = run->uid,
+				   .gid = run->gid,
+				   .dry_run = run->dry_run,
 				   .jobs = run->jobs ? run->jobs : walk_default_jobs(),
-				   .progress = run->progress, .host = run->host };
+				   .progress = run->progress,
+				   .host = run->host };
 	for (size_t i = 0; i < n; i++) {
 		struct writable_dir *d = &res->dirs[i];
 		d->path = paths[i];

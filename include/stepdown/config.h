@@ -27,26 +27,26 @@ struct config {
 	 * normal form, in storage_paths: one '/' between components, none at
 	 * the end except for "/" itself. */
 	size_t n_writable;
-	uint64_t keep_caps;    /* bit n = capability n */
-	const char *home;      /* NULL: from the passwd entry */
+	uint64_t keep_caps; /* bit n = capability n */
+	const char *home;   /* NULL: from the passwd entry */
 	bool has_umask;
 	mode_t umask;
 	bool signal_group;
 	int rewrite[PARSE_SIG_TABLE]; /* 0: deliver as received */
-	unsigned grace;        /* seconds */
-	unsigned jobs;         /* walk threads; 0: walk_default_jobs() */
+	unsigned grace;               /* seconds */
+	unsigned jobs;                /* walk threads; 0: walk_default_jobs() */
 	bool exec_mode;
 	enum confine_mode confine_writes;
-	char **allow_write;    /* absolute paths, n_allow_write of them */
+	char **allow_write; /* absolute paths, n_allow_write of them */
 	size_t n_allow_write;
 	bool dry_run;
-	int verbosity;         /* enum log_level */
-	char *const *command;  /* NULL-terminated, points into argv */
+	int verbosity;        /* enum log_level */
+	char *const *command; /* NULL-terminated, points into argv */
 
 	/* owned storage */
 	char *storage_writable_env;
 	char *storage_allow_write_env;
-	char **storage_paths;  /* the normal forms of the declared paths */
+	char **storage_paths; /* the normal forms of the declared paths */
 	size_t n_storage_paths;
 };
 
@@ -73,10 +73,10 @@ struct config_option {
 	char short_name;       /* 0: none */
 	const char *env;       /* the STEPDOWN_* twin; NULL only with CONFIG_OPTION_NO_ENV */
 	unsigned flags;
-	int has_arg;           /* getopt's no_argument, required_argument or optional_argument */
+	int has_arg; /* getopt's no_argument, required_argument or optional_argument */
 	int (*set)(struct config_parse_state *st, const char *arg); /* config.c's own */
-	const char *arg_name;  /* the value in --help; NULL with no_argument */
-	const char *help;      /* the --help line */
+	const char *arg_name; /* the value in --help; NULL with no_argument */
+	const char *help;     /* the --help line */
 };
 
 /* No STEPDOWN_* twin, by design: --help and --version act, they configure

@@ -64,23 +64,23 @@ enum confine_origin {
 };
 
 struct confine_rule {
-	const char *path;    /* as configured */
-	char *resolved;      /* where it leads; NULL when missing */
+	const char *path; /* as configured */
+	char *resolved;   /* where it leads; NULL when missing */
 	enum confine_origin origin;
 	bool is_dir;
-	bool files_only;     /* existing files only: nothing created or removed */
-	bool missing;        /* not there: no rule (a default, or a dir to be created) */
-	int open_errno;      /* why it is missing */
-	uint64_t access;     /* rights granted beneath it */
+	bool files_only; /* existing files only: nothing created or removed */
+	bool missing;    /* not there: no rule (a default, or a dir to be created) */
+	int open_errno;  /* why it is missing */
+	uint64_t access; /* rights granted beneath it */
 };
 
 struct confine {
 	const struct confine_sys *sys;
-	int abi;             /* the kernel's ABI, or -errno when it has none */
-	int abi_used;        /* min(abi, CONFINE_ABI_KNOWN), 0 without Landlock */
-	uint64_t handled;    /* confine_handled(abi_used) */
+	int abi;          /* the kernel's ABI, or -errno when it has none */
+	int abi_used;     /* min(abi, CONFINE_ABI_KNOWN), 0 without Landlock */
+	uint64_t handled; /* confine_handled(abi_used) */
 	uint32_t restrict_flags;
-	int ruleset_fd;      /* -1 until confine_begin with Landlock */
+	int ruleset_fd; /* -1 until confine_begin with Landlock */
 	struct confine_rule *rules;
 	size_t n_rules;
 };
@@ -113,8 +113,8 @@ int confine_add_defaults(struct confine *c, struct error *err);
  * missing_ok, when it is recorded as missing. Rights: every handled right
  * beneath a directory, file rights only on a non-directory or a
  * files_only directory. Returns 0 or -errno with a message in err. */
-int confine_add(struct confine *c, const char *path, enum confine_origin origin,
-		bool files_only, bool missing_ok, struct error *err);
+int confine_add(struct confine *c, const char *path, enum confine_origin origin, bool files_only,
+		bool missing_ok, struct error *err);
 
 /* Enforce the ruleset on the calling thread and what it forks and execs
  * from now on; needs no_new_privs (or CAP_SYS_ADMIN). The ruleset fd is

@@ -27,9 +27,9 @@ struct dir_identity {
 
 /* What opening a declared directory found. */
 struct declared_dir {
-	int fd;            /* O_RDONLY|O_DIRECTORY fd of the directory */
-	bool created;      /* this call made it */
-	bool under_host;   /* it is, or is below, the directory `host` names */
+	int fd;          /* O_RDONLY|O_DIRECTORY fd of the directory */
+	bool created;    /* this call made it */
+	bool under_host; /* it is, or is below, the directory `host` names */
 	/* The first parent that someone other than root can write (owner not
 	 * root, or group/other write without the sticky bit): its length in
 	 * the path (0: none), owner and mode. Whoever can write it can rename

@@ -7,8 +7,8 @@
 #define ERROR_MSG_MAX 512
 
 struct error {
-	int code;                 /* -errno, 0 while nothing failed */
-	char msg[ERROR_MSG_MAX];  /* one line, for "stepdown: error: " */
+	int code;                /* -errno, 0 while nothing failed */
+	char msg[ERROR_MSG_MAX]; /* one line, for "stepdown: error: " */
 };
 
 /* Fill e (the message truncated to fit) and return code. */

@@ -18,11 +18,11 @@
 struct ident {
 	uid_t uid;
 	gid_t gid;
-	gid_t *groups;      /* supplementary groups for setgroups(), sorted, unique */
+	gid_t *groups; /* supplementary groups for setgroups(), sorted, unique */
 	size_t n_groups;
-	char *name;         /* login name, or the decimal uid when there is no entry */
-	char *home;         /* passwd home, or "/" when there is no entry */
-	bool has_entry;     /* found in passwd */
+	char *name;     /* login name, or the decimal uid when there is no entry */
+	char *home;     /* passwd home, or "/" when there is no entry */
+	bool has_entry; /* found in passwd */
 };
 
 struct passwd_line {
@@ -52,9 +52,8 @@ bool ident_members_include(const char *members, const char *user);
  * contents of passwd and group files held in memory. On failure returns
  * -errno and writes a message into err: -ENOENT unknown user or group,
  * -EINVAL malformed spec, -EPERM target uid 0, -E2BIG too many groups. */
-int ident_resolve_buf(const char *spec, const char *passwd, size_t passwd_len,
-		      const char *group, size_t group_len, struct ident *out,
-		      struct error *err);
+int ident_resolve_buf(const char *spec, const char *passwd, size_t passwd_len, const char *group,
+		      size_t group_len, struct ident *out, struct error *err);
 
 /* The same, reading the files (normally /etc/passwd and /etc/group).
  * A missing group file counts as empty; a missing passwd file too, so

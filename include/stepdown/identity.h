@@ -19,17 +19,17 @@ enum identity_source {
 
 struct identity {
 	struct ident id;
-	bool switching;              /* started as root: the drop switches to id */
+	bool switching; /* started as root: the drop switches to id */
 	enum identity_source source;
 	/* IDENTITY_OWNER: that directory, never re-owned by the walk. */
 	struct dir_identity host;
-	uid_t owner_uid;             /* of --user-from's dir (0: fell back to --user) */
-	bool owner_gid_root;         /* its group was root: not taken */
+	uid_t owner_uid;     /* of --user-from's dir (0: fell back to --user) */
+	bool owner_gid_root; /* its group was root: not taken */
 	/* IDENTITY_SELF with a --user that is someone else: who was asked for. */
 	bool not_as_asked;
 	uid_t asked_uid;
 	gid_t asked_gid;
-	bool group_root;             /* the workload will have gid 0 */
+	bool group_root; /* the workload will have gid 0 */
 };
 
 /* Choose the identity. user and user_from may be NULL. --user-from's

@@ -24,17 +24,17 @@ struct init_signals {
 void init_signals_block(struct init_signals *st);
 
 struct init_launch {
-	char *const *argv;    /* workload, NULL-terminated */
-	char *const *envp;    /* its environment */
+	char *const *argv; /* workload, NULL-terminated */
+	char *const *envp; /* its environment */
 	bool has_umask;
 	mode_t umask;
 	const struct init_signals *signals;
 };
 
 struct init_options {
-	bool signal_group;    /* forward to the workload's process group */
-	const int *rewrite;   /* PARSE_SIG_TABLE entries, 0 = unchanged */
-	unsigned grace;       /* seconds between TERM and KILL for leftovers */
+	bool signal_group;  /* forward to the workload's process group */
+	const int *rewrite; /* PARSE_SIG_TABLE entries, 0 = unchanged */
+	unsigned grace;     /* seconds between TERM and KILL for leftovers */
 };
 
 /* Map an exec errno to 127 (not found) or 126 (found but not runnable). */
@@ -52,7 +52,6 @@ int init_exec(const struct init_launch *l);
  * status (0..255). When the workload could not be executed, returns
  * init_exec_status() and sets *exec_errno. Returns -errno when stepdown
  * cannot start supervising at all (nothing was spawned). */
-int init_supervise(const struct init_launch *l, const struct init_options *o,
-		   int *exec_errno);
+int init_supervise(const struct init_launch *l, const struct init_options *o, int *exec_errno);
 
 #endif

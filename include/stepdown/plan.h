@@ -16,9 +16,9 @@ struct plan {
 	bool switch_identity; /* false: started as non-root, identity kept */
 	const char *home;
 	bool is_pid1;
-	char *const *envp;    /* the workload's environment, for PATH */
+	char *const *envp;               /* the workload's environment, for PATH */
 	const struct writable_dir *dirs; /* one per cfg->writable, or NULL (not root) */
-	const struct confine *confine; /* the rules of --confine-writes, or NULL */
+	const struct confine *confine;   /* the rules of --confine-writes, or NULL */
 };
 
 void plan_print(FILE *out, const struct plan *p);

@@ -44,8 +44,8 @@ int priv_shed(uint64_t keep_caps, uint64_t *kept, bool *bounding_cleared, struct
  * in inheritable (nor in bounding when strict_bounding), setuid(0) and
  * setgid(0) must fail, no_new_privs set, keepcaps clear.
  * Returns 0, or -EPERM with the mismatch described in err. */
-int priv_verify(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups,
-		uint64_t keep_caps, bool strict_bounding, struct error *err);
+int priv_verify(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups, uint64_t keep_caps,
+		bool strict_bounding, struct error *err);
 
 /* Capability sets of the calling process, read with raw syscalls (not
  * libcap-ng), for verification and reports. */

@@ -40,26 +40,26 @@
 struct walk_options {
 	uid_t uid;
 	gid_t gid;
-	bool dry_run;    /* count what would change, change nothing */
-	unsigned jobs;   /* threads, 1..WALK_MAX_JOBS */
-	bool progress;   /* report on stderr when a walk runs longer than ~2 s */
+	bool dry_run;             /* count what would change, change nothing */
+	unsigned jobs;            /* threads, 1..WALK_MAX_JOBS */
+	bool progress;            /* report on stderr when a walk runs longer than ~2 s */
 	struct dir_identity host; /* never entered nor re-owned (--user-from's dir) */
 };
 
 struct walk_stats {
-	uint64_t seen;       /* entries looked at, the root included */
-	uint64_t changed;    /* re-owned (or, in a dry run, that would be) */
-	uint64_t owned;      /* already uid:gid, untouched */
-	uint64_t hardlinks;  /* non-directories with several links, left alone */
-	uint64_t undone;     /* of those: re-owned, then a new link seen, so undone */
-	uint64_t devices;    /* block and character devices, left alone */
-	uint64_t mounts;     /* other mounts below the root, not entered */
-	uint64_t host;       /* the --user-from directory met below: not entered */
-	uint64_t raced;      /* kept changing under the walk: left to a later run */
-	uint64_t moved;      /* directories moved away mid-walk: their rest not walked */
+	uint64_t seen;              /* entries looked at, the root included */
+	uint64_t changed;           /* re-owned (or, in a dry run, that would be) */
+	uint64_t owned;             /* already uid:gid, untouched */
+	uint64_t hardlinks;         /* non-directories with several links, left alone */
+	uint64_t undone;            /* of those: re-owned, then a new link seen, so undone */
+	uint64_t devices;           /* block and character devices, left alone */
+	uint64_t mounts;            /* other mounts below the root, not entered */
+	uint64_t host;              /* the --user-from directory met below: not entered */
+	uint64_t raced;             /* kept changing under the walk: left to a later run */
+	uint64_t moved;             /* directories moved away mid-walk: their rest not walked */
 	uint64_t read_only_entries; /* on a read-only mount below: left alone */
-	uint64_t errors;     /* entries that could not be handled */
-	bool read_only;      /* the root's filesystem is read-only: skipped */
+	uint64_t errors;            /* entries that could not be handled */
+	bool read_only;             /* the root's filesystem is read-only: skipped */
 	/* The first errors: each -errno and "'path': why". */
 	struct error errors_kept[WALK_ERRORS_KEPT];
 	char hardlink_paths[WALK_ERRORS_KEPT][256];

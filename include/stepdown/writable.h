@@ -16,12 +16,12 @@
 
 struct writable_dir {
 	const char *path;
-	bool missing;            /* dry run: would be created */
+	bool missing; /* dry run: would be created */
 	bool created;
-	bool under_host;         /* is or is below --user-from's dir: not walked */
+	bool under_host; /* is or is below --user-from's dir: not walked */
 	bool walked;
 	struct declared_dir opened; /* what opening it found (its fd is closed) */
-	int rc;                  /* of the walk: 0, or the first error's -errno */
+	int rc;                     /* of the walk: 0, or the first error's -errno */
 	struct walk_stats st;
 };
 
@@ -36,17 +36,17 @@ struct writable_run {
 	uid_t uid;
 	gid_t gid;
 	bool dry_run;
-	unsigned jobs;               /* 0: walk_default_jobs() */
+	unsigned jobs; /* 0: walk_default_jobs() */
 	bool progress;
-	struct dir_identity host;    /* --user-from's dir, when running as its owner */
+	struct dir_identity host; /* --user-from's dir, when running as its owner */
 };
 
 struct writable_result {
-	struct writable_dir *dirs;   /* one per path, n_done of them filled */
+	struct writable_dir *dirs; /* one per path, n_done of them filled */
 	size_t n_done;
 	enum writable_stop stop;
-	size_t failed;               /* the dir it stopped at */
-	struct error err;            /* what failed, for WRITABLE_BAD_PATH */
+	size_t failed;    /* the dir it stopped at */
+	struct error err; /* what failed, for WRITABLE_BAD_PATH */
 };
 
 /* Handle paths[0..n) for run; fills res (free it with writable_free).

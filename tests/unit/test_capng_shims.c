@@ -21,6 +21,7 @@ struct scan_case {
 	unsigned int want_hi, want_lo;
 };
 
+/* clang-format off */
 static const struct scan_case scan_cases[] = {
 	/* negative first */
 	{ "other format refused", "CapBnd:\t000001ffffffffff\n", "CapBnd: %d", EOF, 1, 2 },
@@ -39,6 +40,7 @@ static const struct scan_case scan_cases[] = {
 	{ "upper-case hex", "CapAmb:\t000000AB0000CDEF\n", AMB, 2, 0xab, 0xcdef },
 	{ "blanks instead of a tab", "CapBnd:   0000000100000002", BND, 2, 1, 2 },
 };
+/* clang-format on */
 
 START_TEST(test_scan)
 {
@@ -60,7 +62,7 @@ START_TEST(test_scan_matches_libc)
 	unsigned int hi = 1, lo = 2, lhi = 1, llo = 2;
 	int n = stepdown_capng_sscanf(c->line, c->format, &hi, &lo);
 	int ln = strcmp(c->format, BND) == 0 ? sscanf(c->line, BND, &lhi, &llo)
-					      : sscanf(c->line, AMB, &lhi, &llo);
+					     : sscanf(c->line, AMB, &lhi, &llo);
 	ck_assert_msg(n == ln && hi == lhi && lo == llo, "%s: shim %d %x %x, libc %d %x %x",
 		      c->what, n, hi, lo, ln, lhi, llo);
 }

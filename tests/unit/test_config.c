@@ -78,8 +78,8 @@ static void call_check_argv(const struct call *c)
 {
 	ck_assert_msg(c->argv[c->argc] == NULL, "argv[argc] no longer NULL");
 	for (int i = 0; i < c->argc; i++) {
-		ck_assert_msg(c->argv[i] == c->argv_orig_ptr[i], "argv[%d] was moved (now \"%s\")", i,
-			      c->argv[i] ? c->argv[i] : "(null)");
+		ck_assert_msg(c->argv[i] == c->argv_orig_ptr[i], "argv[%d] was moved (now \"%s\")",
+			      i, c->argv[i] ? c->argv[i] : "(null)");
 		ck_assert_msg(strcmp(c->argv[i], c->argv_orig_str[i]) == 0,
 			      "argv[%d] was rewritten: \"%s\", was \"%s\"", i, c->argv[i],
 			      c->argv_orig_str[i]);
@@ -116,6 +116,7 @@ struct bad_case {
 	const char *err_has; /* NULL: any non-empty message */
 };
 
+/* clang-format off */
 static const struct bad_case bad_cases[] = {
 	/* unknown option, missing argument */
 	{ { "stepdown", "--bogus", "sh", NULL }, { NULL }, "bogus" },
@@ -264,6 +265,7 @@ static const struct bad_case bad_cases[] = {
 	{ { "stepdown", "--grace", "3", "sh", NULL }, { "STEPDOWN_UMASK=999", NULL },
 	  "STEPDOWN_UMASK" },
 };
+/* clang-format on */
 
 START_TEST(test_config_refused)
 {
@@ -301,13 +303,13 @@ struct expect {
 	struct rw_pair rw[4];
 	bool grace_set; /* false: CONFIG_DEFAULT_GRACE */
 	unsigned grace;
-	unsigned jobs;  /* 0: not given (walk_default_jobs() at run time) */
+	unsigned jobs; /* 0: not given (walk_default_jobs() at run time) */
 	bool exec_mode, dry_run;
 	enum confine_mode confine;
 	const char *allow_write[MAX_LIST + 1]; /* NULL-terminated */
-	bool verbosity_set; /* false: 1 */
+	bool verbosity_set;                    /* false: 1 */
 	int verbosity;
-	bool action_only; /* help/version: only the action is checked */
+	bool action_only;              /* help/version: only the action is checked */
 	const char *cmd[MAX_LIST + 1]; /* NULL-terminated */
 };
 
@@ -324,6 +326,7 @@ struct ok_case {
 	struct expect want;
 };
 
+/* clang-format off */
 static const struct ok_case ok_cases[] = {
 	/* defaults */
 	{ { "stepdown", "sh", NULL }, { NULL }, { CMD("sh") } },
@@ -618,6 +621,7 @@ static const struct ok_case ok_cases[] = {
 	{ { "stepdown", "-q", "sh", NULL }, { "STEPDOWN_QUIET=shh", NULL },
 	  { VERBOSITY(0), CMD("sh") } },
 };
+/* clang-format on */
 
 static void check_expect(const struct call *c, const struct expect *w, const char *what)
 {
@@ -631,10 +635,10 @@ static void check_expect(const struct call *c, const struct expect *w, const cha
 #define CHECK_STR(field)                                                                        \
 	do {                                                                                    \
 		if (!w->field)                                                                  \
-			ck_assert_msg(cfg->field == NULL, "%s: " #field " = \"%s\", want NULL",  \
+			ck_assert_msg(cfg->field == NULL, "%s: " #field " = \"%s\", want NULL", \
 				      what, cfg->field);                                        \
 		else                                                                            \
-			ck_assert_msg(cfg->field && strcmp(cfg->field, w->field) == 0,          \
+			ck_assert_msg(cfg->field &&strcmp(cfg->field, w->field) == 0,           \
 				      "%s: " #field " = \"%s\", want \"%s\"", what,             \
 				      cfg->field ? cfg->field : "(null)", w->field);            \
 	} while (0)
@@ -672,8 +676,8 @@ static void check_expect(const struct call *c, const struct expect *w, const cha
 	for (size_t i = 0; i < N_ELEMS(w->rw) && w->rw[i].from; i++)
 		rw_want[w->rw[i].from] = w->rw[i].to;
 	for (int sig = 0; sig < PARSE_SIG_TABLE; sig++)
-		ck_assert_msg(cfg->rewrite[sig] == rw_want[sig], "%s: rewrite[%d] = %d, want %d", what,
-			      sig, cfg->rewrite[sig], rw_want[sig]);
+		ck_assert_msg(cfg->rewrite[sig] == rw_want[sig], "%s: rewrite[%d] = %d, want %d",
+			      what, sig, cfg->rewrite[sig], rw_want[sig]);
 
 	ck_assert_msg(cfg->grace == want_grace, "%s: grace %u, want %u", what, cfg->grace,
 		      want_grace);
@@ -730,12 +734,14 @@ END_TEST
 /* Every option at once, each landing in its own field. */
 START_TEST(test_config_all_options)
 {
+	/* clang-format off */
 	static const char *const args[] = {
 		"stepdown", "-u", "app:app", "--user-from", "/out", "-w", "/cache", "-w", "/tmp/x",
 		"--keep-cap", "NET_BIND_SERVICE", "--home", "/cache/home", "--umask", "077",
 		"--signal-group", "--rewrite", "TERM:QUIT", "--grace", "12", "--exec", "--dry-run",
 		"--confine-writes", "--allow-write", "/srv/out", "-v", "python", NULL,
 	};
+	/* clang-format on */
 	const struct expect want = {
 		.user = "app:app",
 		.user_from = "/out",
@@ -769,10 +775,12 @@ END_TEST
  * that stopped in the middle of argv on an error, sees its whole argv. */
 START_TEST(test_config_parse_twice)
 {
-	static const char *const bad[] = { "stepdown", "-u", "a", "--bogus", "-w", "/x", "sh", NULL };
+	static const char *const bad[] = {
+		"stepdown", "-u", "a", "--bogus", "-w", "/x", "sh", NULL
+	};
 	static const char *const first[] = { "stepdown", "-u", "a", "-w", "/one", "sh", NULL };
-	static const char *const second[] = { "stepdown", "-w", "/two", "--grace", "4", "-v",
-					      "env", NULL };
+	static const char *const second[] = { "stepdown", "-w", "/two", "--grace",
+					      "4",        "-v", "env",  NULL };
 	static const char *const third[] = { "stepdown", "-u", "b", "id", NULL };
 	const struct expect want1 = { .user = "a", WRITABLE("/one"), CMD("sh") };
 	const struct expect want2 = { WRITABLE("/two"), GRACE(4), VERBOSITY(2), CMD("env") };
@@ -1017,12 +1025,14 @@ END_TEST
 /* Every capability that gives root back, or control over the kernel or the
  * files of others, is refused, alone or in a list, on the command line and
  * in the variable; the message names it and says why. */
+/* clang-format off */
 static const char *const refused_caps[] = {
 	"CHOWN",     "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER",    "FSETID",     "SETGID",
 	"SETUID",    "SETPCAP",      "IPC_OWNER",       "SYS_MODULE", "SYS_RAWIO", "SYS_PTRACE",
 	"SYS_ADMIN", "SYS_BOOT",     "MKNOD",           "AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE",
 	"MAC_ADMIN", "PERFMON",      "BPF",
 };
+/* clang-format on */
 
 START_TEST(test_config_keep_cap_refused)
 {
@@ -1035,8 +1045,8 @@ START_TEST(test_config_keep_cap_refused)
 	snprintf(list, sizeof(list), "NET_RAW,cap_%s,KILL", lower);
 	snprintf(env_item, sizeof(env_item), "STEPDOWN_KEEP_CAPS=NET_BIND_SERVICE,%s", name);
 	const char *alone[] = { "stepdown", "--keep-cap", name, "sh", NULL };
-	const char *in_list[] = { "stepdown", "--keep-cap", "SYS_NICE", "--keep-cap", list, "sh",
-				  NULL };
+	const char *in_list[] = { "stepdown", "--keep-cap", "SYS_NICE", "--keep-cap",
+				  list,       "sh",         NULL };
 	const char *env_args[] = { "stepdown", "sh", NULL };
 	const char *env[] = { env_item, NULL };
 	const struct {
@@ -1053,14 +1063,14 @@ START_TEST(test_config_keep_cap_refused)
 		char named[80];
 		call_run(&c, ways[w].args, ways[w].env);
 		call_check_argv(&c);
-		ck_assert_msg(c.rc == -EINVAL, "%s %s (way %zu): rc %d, want -EINVAL", ways[w].origin,
-			      name, w, c.rc);
+		ck_assert_msg(c.rc == -EINVAL, "%s %s (way %zu): rc %d, want -EINVAL",
+			      ways[w].origin, name, w, c.rc);
 		snprintf(named, sizeof(named), "%s: %s refused: ", ways[w].origin, name);
 		ck_assert_msg(strstr(c.err, named) && strstr(c.err, "cannot regain root"),
 			      "%s (way %zu): message \"%s\" does not start its reason with \"%s\"",
 			      name, w, c.err, named);
-		ck_assert_msg(strlen(c.err) > strlen(named) + 40, "%s: no reason given: \"%s\"", name,
-			      c.err);
+		ck_assert_msg(strlen(c.err) > strlen(named) + 40, "%s: no reason given: \"%s\"",
+			      name, c.err);
 		call_free(&c);
 	}
 }
@@ -1184,8 +1194,8 @@ START_TEST(test_config_table_row)
 	usage_left(o, left, sizeof(left));
 	const char *at = usage;
 	size_t n_left = strlen(left);
-	while ((at = strstr(at, left)) && (at == usage || at[-1] != '\n' ||
-					  (at[n_left] != ' ' && at[n_left] != '\n')))
+	while ((at = strstr(at, left)) &&
+	       (at == usage || at[-1] != '\n' || (at[n_left] != ' ' && at[n_left] != '\n')))
 		at++;
 	ck_assert_msg(at, "%s: no line \"%s\" in --help:\n%s", name, left, usage);
 	const char *help = at + n_left;

@@ -28,13 +28,13 @@
 #define FS_TRUNCATE (1ULL << 14)
 #define FS_IOCTL_DEV (1ULL << 15)
 #define FS_REFER (1ULL << 13)
-#define ABI1_RIGHTS                                                                             \
-	(LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |                         \
-	 LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR |                         \
-	 LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |                             \
-	 LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |                           \
+#define ABI1_RIGHTS                                                      \
+	(LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR | \
+	 LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR | \
+	 LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |     \
+	 LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |   \
 	 LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM)
-#define READ_EXEC                                                                               \
+#define READ_EXEC \
 	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
 
 /* ------------------------------------------------------- the fallback */
@@ -113,9 +113,12 @@ static const struct abi_case {
 	  "make_block,make_sym,refer,truncate" },
 	/* ABI 4 (network), 5 (IOCTL_DEV, deliberately not handled), 6 (scopes),
 	 * 7 (audit flags) add no write right for files */
-	{ 4, ABI1_RIGHTS | FS_REFER | FS_TRUNCATE, LANDLOCK_ACCESS_FS_WRITE_FILE | FS_TRUNCATE, NULL },
-	{ 5, ABI1_RIGHTS | FS_REFER | FS_TRUNCATE, LANDLOCK_ACCESS_FS_WRITE_FILE | FS_TRUNCATE, NULL },
-	{ 7, ABI1_RIGHTS | FS_REFER | FS_TRUNCATE, LANDLOCK_ACCESS_FS_WRITE_FILE | FS_TRUNCATE, NULL },
+	{ 4, ABI1_RIGHTS | FS_REFER | FS_TRUNCATE, LANDLOCK_ACCESS_FS_WRITE_FILE | FS_TRUNCATE,
+	  NULL },
+	{ 5, ABI1_RIGHTS | FS_REFER | FS_TRUNCATE, LANDLOCK_ACCESS_FS_WRITE_FILE | FS_TRUNCATE,
+	  NULL },
+	{ 7, ABI1_RIGHTS | FS_REFER | FS_TRUNCATE, LANDLOCK_ACCESS_FS_WRITE_FILE | FS_TRUNCATE,
+	  NULL },
 	{ 99, ABI1_RIGHTS | FS_REFER | FS_TRUNCATE, LANDLOCK_ACCESS_FS_WRITE_FILE | FS_TRUNCATE,
 	  NULL },
 };
@@ -155,12 +158,12 @@ END_TEST
 
 #define MAX_CALLS 32
 static struct recorder {
-	long version;          /* answer to the version probe: ABI or -errno */
-	long create_result;    /* 0: a real fd (of /dev/null); else -errno */
-	long add_result;       /* 0 or -errno */
-	long restrict_result;  /* 0 or -errno */
+	long version;         /* answer to the version probe: ABI or -errno */
+	long create_result;   /* 0: a real fd (of /dev/null); else -errno */
+	long add_result;      /* 0 or -errno */
+	long restrict_result; /* 0 or -errno */
 	int creates, restricts;
-	uint64_t handled;      /* what create_ruleset was asked to handle */
+	uint64_t handled; /* what create_ruleset was asked to handle */
 	size_t attr_size;
 	uint32_t restrict_flags;
 	int n_adds;
@@ -327,16 +330,13 @@ START_TEST(test_rules_per_abi)
 		      (unsigned long long)rec.handled, (unsigned long long)h);
 	ck_assert_uint_ge(rec.attr_size, sizeof(uint64_t));
 	ck_assert_int_eq(confine_add_defaults(&c, &err), 0);
-	ck_assert_int_eq(confine_add(&c, at("dir"), CONFINE_FROM_WRITABLE, false, false, &err),
-			 0);
-	ck_assert_int_eq(confine_add(&c, at("file"), CONFINE_FROM_ALLOW, false, false, &err),
-			 0);
+	ck_assert_int_eq(confine_add(&c, at("dir"), CONFINE_FROM_WRITABLE, false, false, &err), 0);
+	ck_assert_int_eq(confine_add(&c, at("file"), CONFINE_FROM_ALLOW, false, false, &err), 0);
 
 	/* a directory gets every handled right; a file, file rights only;
 	 * /dev and /proc, file rights beneath them (nothing created there) */
 	ck_assert_msg(added(at("dir")) == h, "dir: %#llx", (unsigned long long)added(at("dir")));
-	ck_assert_msg(added(at("file")) == f, "file: %#llx",
-		      (unsigned long long)added(at("file")));
+	ck_assert_msg(added(at("file")) == f, "file: %#llx", (unsigned long long)added(at("file")));
 	if (access("/dev", F_OK) == 0)
 		ck_assert_msg(added("/dev") == f, "/dev: %#llx", (unsigned long long)added("/dev"));
 	if (access("/proc/self", F_OK) == 0)
@@ -384,9 +384,9 @@ START_TEST(test_refused_paths)
 		int want;
 		const char *names;
 	} cases[] = {
-		{ at("link"), -ELOOP, at("link") },          /* the last component */
-		{ at("link/x"), -ELOOP, at("link") },        /* one on the way */
-		{ at("etc/passwd"), -ELOOP, at("etc") },     /* a link out */
+		{ at("link"), -ELOOP, at("link") },      /* the last component */
+		{ at("link/x"), -ELOOP, at("link") },    /* one on the way */
+		{ at("etc/passwd"), -ELOOP, at("etc") }, /* a link out */
 		{ at("file/x"), -ENOTDIR, at("file") },
 		{ at("missing"), -ENOENT, at("missing") },
 		{ at("missing/deeper"), -ENOENT, at("missing") },
@@ -421,8 +421,7 @@ START_TEST(test_refused_paths)
 	rec_reset(7);
 	confine_init(&c, &fake);
 	ck_assert_int_eq(confine_begin(&c, &err), 0);
-	ck_assert_int_eq(confine_add(&c, at("link"), CONFINE_FROM_DEFAULT, false, true, &err),
-			 0);
+	ck_assert_int_eq(confine_add(&c, at("link"), CONFINE_FROM_DEFAULT, false, true, &err), 0);
 	ck_assert_str_eq(c.rules[0].resolved, at("real"));
 	ck_assert_msg(added(at("real")) == confine_handled(7), "%#llx",
 		      (unsigned long long)added(at("real")));
@@ -467,13 +466,13 @@ END_TEST
 /* -------------------------------------------------- on this kernel */
 
 /* The first check that failed, for the parent to report. */
-#define CHILD_CHECK(cond, ...)                                                                  \
-	do {                                                                                    \
-		if (!(cond)) {                                                                  \
-			dprintf(report, __VA_ARGS__);                                           \
-			dprintf(report, " (errno: %s)", strerror(errno));                       \
-			return 1;                                                               \
-		}                                                                               \
+#define CHILD_CHECK(cond, ...)                                            \
+	do {                                                              \
+		if (!(cond)) {                                            \
+			dprintf(report, __VA_ARGS__);                     \
+			dprintf(report, " (errno: %s)", strerror(errno)); \
+			return 1;                                         \
+		}                                                         \
 	} while (0)
 
 /* In a child: confine to tmpdir/allowed, then try every kind of write. */
@@ -518,7 +517,8 @@ static int confined_child(int report)
 			    (errno == EACCES || errno == EXDEV),
 		    "hard link out of the allowed dir");
 	if (c.abi_used >= 3)
-		CHILD_CHECK(truncate(at("other/old"), 0) < 0 && errno == EACCES, "truncate outside");
+		CHILD_CHECK(truncate(at("other/old"), 0) < 0 && errno == EACCES,
+			    "truncate outside");
 	fd = open(at("other/old"), O_RDONLY | O_CLOEXEC);
 	CHILD_CHECK(fd >= 0 && read(fd, buf, sizeof(buf)) == 4, "read outside");
 	close(fd);
@@ -576,7 +576,7 @@ START_TEST(test_real_kernel)
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "confined: %s", msg);
 
 	/* seen from outside: nothing was made where it was refused */
-	static const char *const absent[] = { "other/new", "other/d", "other/l", "other/p",
+	static const char *const absent[] = { "other/new",  "other/d",    "other/l",    "other/p",
 					      "other/mine", "other/hard", "other/child" };
 	for (size_t i = 0; i < N_ELEMS(absent); i++)
 		ck_assert_msg(access(at(absent[i]), F_OK) != 0, "%s exists", absent[i]);

@@ -20,12 +20,13 @@
 
 struct build_case {
 	const char *what;
-	char *envp[MAX_ENV];       /* NULL-terminated */
+	char *envp[MAX_ENV]; /* NULL-terminated */
 	const char *user;
 	const char *home;
 	const char *want[MAX_ENV]; /* NULL-terminated, exact and in order */
 };
 
+/* clang-format off */
 static const struct build_case build_cases[] = {
 	/* negative: what must go */
 	{ "STEPDOWN_USER removed",
@@ -71,6 +72,7 @@ static const struct build_case build_cases[] = {
 	  { NULL }, "app", "/data/my home=x",
 	  { "HOME=/data/my home=x", "USER=app", "LOGNAME=app", NULL } },
 };
+/* clang-format on */
 
 START_TEST(test_env_build)
 {
@@ -83,8 +85,9 @@ START_TEST(test_env_build)
 	for (; c->want[n]; n++) {
 		ck_assert_msg(got[n] != NULL, "%s: entry %zu missing, expected '%s'", c->what, n,
 			      c->want[n]);
-		ck_assert_msg(strcmp(got[n], c->want[n]) == 0, "%s: entry %zu is '%s', expected '%s'",
-			      c->what, n, got[n], c->want[n]);
+		ck_assert_msg(strcmp(got[n], c->want[n]) == 0,
+			      "%s: entry %zu is '%s', expected '%s'", c->what, n, got[n],
+			      c->want[n]);
 		/* the strings are the result's own (env_free frees them) */
 		for (size_t k = 0; c->envp[k]; k++)
 			ck_assert_msg(got[n] != c->envp[k], "%s: entry %zu aliases envp[%zu]",
@@ -166,6 +169,7 @@ struct lookup_case {
 	const char *want; /* that value */
 };
 
+/* clang-format off */
 static const struct lookup_case lookup_cases[] = {
 	/* negative */
 	{ { NULL }, "PATH", -1, NULL },
@@ -189,6 +193,7 @@ static const struct lookup_case lookup_cases[] = {
 	{ { "STEPDOWN_USER=app:app", NULL }, "STEPDOWN_USER", 0, "app:app" },
 	{ { "STEPDOWN_USER_FROM=/data", "STEPDOWN_USER=app", NULL }, "STEPDOWN_USER", 1, "app" },
 };
+/* clang-format on */
 
 START_TEST(test_env_lookup)
 {
@@ -200,8 +205,8 @@ START_TEST(test_env_lookup)
 			      c->name, got);
 		return;
 	}
-	ck_assert_msg(got != NULL, "case %d: lookup of '%s' gave NULL, expected '%s'", _i,
-		      c->name, c->want);
+	ck_assert_msg(got != NULL, "case %d: lookup of '%s' gave NULL, expected '%s'", _i, c->name,
+		      c->want);
 	ck_assert_msg(strcmp(got, c->want) == 0, "case %d: lookup of '%s' gave '%s', expected '%s'",
 		      _i, c->name, got, c->want);
 }

@@ -156,6 +156,7 @@ struct pw_case {
 	const char *home;
 };
 
+/* clang-format off */
 static const struct pw_case pw_cases[] = {
 	/* negative: not entries at all */
 	{ L(""), -EINVAL, NULL, 0, 0, NULL },
@@ -219,6 +220,7 @@ static const struct pw_case pw_cases[] = {
 	{ L("app:x:1000:2000::/home/app:/bin/sh\r"), 0, "app", 1000, 2000, "/home/app" },
 	{ L("app:x:7:8:gecos:/h o m e:/bin/sh"), 0, "app", 7, 8, "/h o m e" },
 };
+/* clang-format on */
 
 START_TEST(test_parse_passwd_line)
 {
@@ -256,6 +258,7 @@ struct gr_case {
 	const char *members;
 };
 
+/* clang-format off */
 static const struct gr_case gr_cases[] = {
 	/* negative: not entries */
 	{ L(""), -EINVAL, NULL, 0, NULL },
@@ -300,6 +303,7 @@ static const struct gr_case gr_cases[] = {
 	{ L("devs:x:200:app\r"), 0, "devs", 200, "app\r" },
 	{ L("devs:x:200:app,"), 0, "devs", 200, "app," },
 };
+/* clang-format on */
 
 START_TEST(test_parse_group_line)
 {
@@ -389,6 +393,7 @@ struct member_case {
 	bool want;
 };
 
+/* clang-format off */
 static const struct member_case member_cases[] = {
 	/* negative */
 	{ "", "bob", false },
@@ -416,6 +421,7 @@ static const struct member_case member_cases[] = {
 	{ "a,,bob", "bob", true },
 	{ "bob\r,bob", "bob", true },
 };
+/* clang-format on */
 
 START_TEST(test_members_include)
 {
@@ -462,11 +468,11 @@ static void check_ident(const char *ctx, int rc, struct ident *id, const char *e
 	ck_assert_msg(id->gid == e->gid, "%s: gid %u, expected %u", ctx, (unsigned)id->gid,
 		      (unsigned)e->gid);
 	ck_assert_msg(id->name != NULL, "%s: name is NULL", ctx);
-	ck_assert_msg(strcmp(id->name, e->name) == 0, "%s: name '%s', expected '%s'", ctx,
-		      id->name, e->name);
+	ck_assert_msg(strcmp(id->name, e->name) == 0, "%s: name '%s', expected '%s'", ctx, id->name,
+		      e->name);
 	ck_assert_msg(id->home != NULL, "%s: home is NULL", ctx);
-	ck_assert_msg(strcmp(id->home, e->home) == 0, "%s: home '%s', expected '%s'", ctx,
-		      id->home, e->home);
+	ck_assert_msg(strcmp(id->home, e->home) == 0, "%s: home '%s', expected '%s'", ctx, id->home,
+		      e->home);
 	ck_assert_msg(id->has_entry == e->has_entry, "%s: has_entry %d, expected %d", ctx,
 		      id->has_entry, e->has_entry);
 	if (e->many) {
@@ -491,53 +497,51 @@ static void check_ident(const char *ctx, int rc, struct ident *id, const char *e
 /* The shared fixture. Traps: comment, NIS and malformed lines that would
  * match by name or uid if they were not skipped; duplicate names and uids
  * (first wins); a last line with no newline. */
-static const char fx_passwd[] =
-	"root:x:0:0:root:/root:/bin/bash\n"
-	"# app:x:1000:1000::/comment:/bin/sh\n"
-	"+app:x:1000:1000::/nis:/bin/sh\n"
-	"-app:x:1000:1000::/nis:/bin/sh\n"
-	"\n"
-	"daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
-	"badapp:x:1000:10x0::/bad:/bin/sh\n"
-	"short:x:1000:1000::/short\n"
-	"long:x:1000:1000::/long:/bin/sh:extra\n"
-	":x:1000:1000::/noname:/bin/sh\n"
-	"app:x:1000:1000:App User:/home/app:/bin/sh\n"
-	"bob:x:1001:1001::/home/bob:/bin/sh\n"
-	"nohome:x:1002:1002:::/bin/sh\n"
-	"toor:x:0:0::/root:/bin/sh\n"
-	"dup:x:1003:1003::/first:/bin/sh\n"
-	"dup:x:1004:1004::/second:/bin/sh\n"
-	"first:x:1005:1005::/a:/bin/sh\n"
-	"second:x:1005:2000::/b:/bin/sh\n"
-	"bad:x:12x:1000::/home/bad:/bin/sh\n"
-	"neg:x:-5:1000::/neg:/bin/sh\n"
-	"wrap:x:4294967295:1000::/wrap:/bin/sh\n"
-	"max:x:4294967294:4294967294::/max:/bin/sh\n"
-	"lonely:x:1006:1006::/lonely:/bin/sh\n"
-	"app:x:1999:1999::/shadowed:/bin/sh";
+static const char fx_passwd[] = "root:x:0:0:root:/root:/bin/bash\n"
+				"# app:x:1000:1000::/comment:/bin/sh\n"
+				"+app:x:1000:1000::/nis:/bin/sh\n"
+				"-app:x:1000:1000::/nis:/bin/sh\n"
+				"\n"
+				"daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+				"badapp:x:1000:10x0::/bad:/bin/sh\n"
+				"short:x:1000:1000::/short\n"
+				"long:x:1000:1000::/long:/bin/sh:extra\n"
+				":x:1000:1000::/noname:/bin/sh\n"
+				"app:x:1000:1000:App User:/home/app:/bin/sh\n"
+				"bob:x:1001:1001::/home/bob:/bin/sh\n"
+				"nohome:x:1002:1002:::/bin/sh\n"
+				"toor:x:0:0::/root:/bin/sh\n"
+				"dup:x:1003:1003::/first:/bin/sh\n"
+				"dup:x:1004:1004::/second:/bin/sh\n"
+				"first:x:1005:1005::/a:/bin/sh\n"
+				"second:x:1005:2000::/b:/bin/sh\n"
+				"bad:x:12x:1000::/home/bad:/bin/sh\n"
+				"neg:x:-5:1000::/neg:/bin/sh\n"
+				"wrap:x:4294967295:1000::/wrap:/bin/sh\n"
+				"max:x:4294967294:4294967294::/max:/bin/sh\n"
+				"lonely:x:1006:1006::/lonely:/bin/sh\n"
+				"app:x:1999:1999::/shadowed:/bin/sh";
 
-static const char fx_group[] =
-	"root:x:0:\n"
-	"# devs:x:999:app,bob\n"
-	"+devs:x:998:app,bob\n"
-	"daemon:x:1:\n"
-	"app:x:1000:\n"
-	"devs:x:200:app,bob\n"
-	"ops:x:300:bob\n"
-	"video:x:44:app\n"
-	"audio:x:29:dup,app\n"
-	"app2:x:1000:app\n"
-	"bad:x:abc:app,bob\n"
-	"short:x:400:app:bob\n"
-	"wrap:x:4294967295:app,bob\n"
-	"docs:x:250:app,\n"
-	"appx:x:260:appx,xapp,ap,bob\n"
-	"users:x:100:\n"
-	"users:x:101:app\n"
-	"video2:x:44:app\n"
-	"empty:x:500:\n"
-	"big:x:4294967294:bob\n";
+static const char fx_group[] = "root:x:0:\n"
+			       "# devs:x:999:app,bob\n"
+			       "+devs:x:998:app,bob\n"
+			       "daemon:x:1:\n"
+			       "app:x:1000:\n"
+			       "devs:x:200:app,bob\n"
+			       "ops:x:300:bob\n"
+			       "video:x:44:app\n"
+			       "audio:x:29:dup,app\n"
+			       "app2:x:1000:app\n"
+			       "bad:x:abc:app,bob\n"
+			       "short:x:400:app:bob\n"
+			       "wrap:x:4294967295:app,bob\n"
+			       "docs:x:250:app,\n"
+			       "appx:x:260:appx,xapp,ap,bob\n"
+			       "users:x:100:\n"
+			       "users:x:101:app\n"
+			       "video2:x:44:app\n"
+			       "empty:x:500:\n"
+			       "big:x:4294967294:bob\n";
 
 /* Groups of "app" from fx_group besides its primary: audio 29, video 44,
  * users(2nd) 101, devs 200, docs 250, app2 1000. */
@@ -585,7 +589,7 @@ static char *build(enum gen g, const char *text, size_t textlen, size_t *len)
 	case GEN_PW_ENTRY_1MIB:
 	case GEN_PW_ENTRY_MAXLINE:
 	case GEN_PW_ENTRY_MAXLINE1: {
-		size_t n = g == GEN_PW_ENTRY_1MIB	   ? MIB
+		size_t n = g == GEN_PW_ENTRY_1MIB      ? MIB
 			   : g == GEN_PW_ENTRY_MAXLINE ? IDENT_MAX_LINE
 						       : IDENT_MAX_LINE + 1;
 
@@ -639,17 +643,25 @@ struct rcase {
 	struct expect e;
 };
 
-#define FX .pw = fx_passwd, .pwlen = sizeof(fx_passwd) - 1, .gr = fx_group, \
-	   .grlen = sizeof(fx_group) - 1
+#define FX                                                               \
+	.pw = fx_passwd, .pwlen = sizeof(fx_passwd) - 1, .gr = fx_group, \
+	.grlen = sizeof(fx_group) - 1
 #define PW(s) .pw = s, .pwlen = sizeof(s) - 1
 #define GR(s) .gr = s, .grlen = sizeof(s) - 1
-#define FAIL(code, what) { .rc = (code), .err_has = (what) }
-#define OK(u, g, n, h, entry, ...)                                                \
-	{ .rc = 0, .uid = (u), .gid = (g), .name = (n), .home = (h), .has_entry = (entry), \
-	  .groups = { __VA_ARGS__ },                                                  \
-	  .n_groups = sizeof((gid_t[]){ __VA_ARGS__ }) / sizeof(gid_t) }
-#define OK0(u, g, n, h, entry) \
-	{ .rc = 0, .uid = (u), .gid = (g), .name = (n), .home = (h), .has_entry = (entry) }
+#define FAIL(code, what)                        \
+	{                                       \
+		.rc = (code), .err_has = (what) \
+	}
+#define OK(u, g, n, h, entry, ...)                                                               \
+	{                                                                                        \
+		.rc = 0, .uid = (u), .gid = (g), .name = (n), .home = (h), .has_entry = (entry), \
+		.groups = { __VA_ARGS__ },                                                       \
+		.n_groups = sizeof((gid_t[]){ __VA_ARGS__ }) / sizeof(gid_t)                     \
+	}
+#define OK0(u, g, n, h, entry)                                                                  \
+	{                                                                                       \
+		.rc = 0, .uid = (u), .gid = (g), .name = (n), .home = (h), .has_entry = (entry) \
+	}
 
 #define APP_GROUPS 29, 44, 101, 200, 250, 1000
 #define BOB_GROUPS 200, 260, 300, 1001, 4294967294u
@@ -658,6 +670,7 @@ static const char pw_app[] = "app:x:1000:1000::/home/app:/bin/sh\n";
 static const char pw_app_bob[] = "app:x:1000:1000::/home/app:/bin/sh\n"
 				 "bob:x:1001:1001::/home/bob:/bin/sh\n";
 
+/* clang-format off */
 static const struct rcase resolve_cases[] = {
 	/* negative: malformed specs */
 	{ FX, .spec = "", .e = FAIL(-EINVAL, NULL) },
@@ -843,6 +856,7 @@ static const struct rcase resolve_cases[] = {
 	  .e = { .rc = 0, .uid = 1000, .gid = 1000, .name = "app", .home = "/home/app",
 		 .has_entry = true, .many = 3000 } },
 };
+/* clang-format on */
 
 START_TEST(test_resolve_buf)
 {
@@ -909,9 +923,9 @@ END_TEST
 /* ------------------------------------------------------------------ */
 
 enum file_kind {
-	F_TEXT = 0,  /* the text given */
-	F_MISSING,   /* no such file */
-	F_TOO_BIG,   /* sparse, IDENT_MAX_FILE + 1 bytes */
+	F_TEXT = 0, /* the text given */
+	F_MISSING,  /* no such file */
+	F_TOO_BIG,  /* sparse, IDENT_MAX_FILE + 1 bytes */
 };
 
 struct fcase {
@@ -925,6 +939,7 @@ struct fcase {
 	struct expect e;
 };
 
+/* clang-format off */
 static const struct fcase file_cases[] = {
 	/* negative */
 	{ F_MISSING, NULL, 0, F_MISSING, NULL, 0, "app", FAIL(-ENOENT, "app") },
@@ -962,6 +977,7 @@ static const struct fcase file_cases[] = {
 	{ F_TEXT, L("app:x:1000:1000::/home/app:/bin/sh"), F_TEXT, L("devs:x:200:app"), "app",
 	  OK(1000, 1000, "app", "/home/app", true, 200, 1000) },
 };
+/* clang-format on */
 
 static char *make_file(enum file_kind k, const char *text, size_t len)
 {
@@ -1009,12 +1025,13 @@ END_TEST
 
 struct read_case {
 	enum file_kind kind;
-	const char *text;  /* F_TEXT: NULL means size bytes of 'x' */
+	const char *text; /* F_TEXT: NULL means size bytes of 'x' */
 	size_t size;
 	size_t max;
 	int rc;
 };
 
+/* clang-format off */
 static const struct read_case read_cases[] = {
 	/* negative */
 	{ F_MISSING, NULL, 0, 100, -ENOENT },
@@ -1031,6 +1048,7 @@ static const struct read_case read_cases[] = {
 	{ F_TEXT, NULL, MIB, MIB, 0 },
 	{ F_TEXT, NULL, 3 * MIB + 17, 64 * MIB, 0 },
 };
+/* clang-format on */
 
 START_TEST(test_read_file)
 {
@@ -1121,7 +1139,8 @@ START_TEST(test_resolve_not_regular)
 {
 	char *odd = make_odd(odd_cases[_i].kind);
 	char *text = temp_file(odd_cases[_i].as_group ? fx_passwd : fx_group,
-			       odd_cases[_i].as_group ? sizeof(fx_passwd) - 1 : sizeof(fx_group) - 1);
+			       odd_cases[_i].as_group ? sizeof(fx_passwd) - 1
+						      : sizeof(fx_group) - 1);
 	const char *pw = odd_cases[_i].as_group ? text : odd;
 	const char *gr = odd_cases[_i].as_group ? odd : text;
 	struct ident id;

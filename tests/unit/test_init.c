@@ -20,10 +20,12 @@
 
 START_TEST(exec_status_mapping)
 {
+	/* clang-format off */
 	static const struct { int err, status; } cases[] = {
 		{ ENOENT, 127 }, { EACCES, 126 }, { ENOEXEC, 126 }, { EISDIR, 126 },
 		{ ETXTBSY, 126 }, { ENOTDIR, 126 }, { E2BIG, 126 },
 	};
+	/* clang-format on */
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		ck_assert_int_eq(init_exec_status(cases[i].err), cases[i].status);
 }
@@ -31,10 +33,12 @@ END_TEST
 
 START_TEST(wait_status_mapping)
 {
+	/* clang-format off */
 	static const struct { int code, sig, status; } cases[] = {
 		{ 0, 0, 0 }, { 1, 0, 1 }, { 125, 0, 125 }, { 255, 0, 255 },
 		{ -1, SIGTERM, 143 }, { -1, SIGKILL, 137 }, { -1, SIGINT, 130 }, { -1, SIGSEGV, 139 },
 	};
+	/* clang-format on */
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		pid_t p = fork();
 		ck_assert_int_ge(p, 0);
@@ -61,6 +65,7 @@ struct path_case {
 	const char *want[8];
 };
 
+/* clang-format off */
 static const struct path_case path_cases[] = {
 	{ "ls", "/a:/b", { "/a/ls", "/b/ls" } },
 	{ "ls", "", { NULL } },
@@ -71,6 +76,7 @@ static const struct path_case path_cases[] = {
 	{ "ls", NULL, { "/usr/local/sbin/ls", "/usr/local/bin/ls", "/usr/sbin/ls", "/usr/bin/ls",
 			"/sbin/ls", "/bin/ls" } },
 };
+/* clang-format on */
 
 START_TEST(path_candidates)
 {

@@ -129,7 +129,10 @@ END_TEST
 static void emit_escapes(void)
 {
 	log_set_level(LOG_LEVEL_NORMAL);
-	log_notice("%s|%c|%s", "\x1b[2J\x1b]0;title\x07\r\t\x7f\\", 0, "\xc2\x9b" "31m\x9b" "1m");
+	log_notice("%s|%c|%s", "\x1b[2J\x1b]0;title\x07\r\t\x7f\\", 0,
+		   "\xc2\x9b"
+		   "31m\x9b"
+		   "1m");
 }
 
 START_TEST(escape_sequences_are_escaped)
@@ -189,23 +192,23 @@ static const struct {
 	{ "\0", 1, "\\x00" },
 	{ "a\0b", 3, "a\\x00b" },
 	{ "\x01\x1f\x7f", 3, "\\x01\\x1f\\x7f" },
-	{ "\xc2\x80", 2, "\\xc2\\x80" },         /* U+0080, the first C1 control */
-	{ "\xc2\x9b", 2, "\\xc2\\x9b" },         /* U+009B, CSI */
-	{ "\xc2\x9f", 2, "\\xc2\\x9f" },         /* U+009F, the last */
-	{ "\x9b", 1, "\\x9b" },                  /* a lone continuation byte (8-bit CSI) */
+	{ "\xc2\x80", 2, "\\xc2\\x80" }, /* U+0080, the first C1 control */
+	{ "\xc2\x9b", 2, "\\xc2\\x9b" }, /* U+009B, CSI */
+	{ "\xc2\x9f", 2, "\\xc2\\x9f" }, /* U+009F, the last */
+	{ "\x9b", 1, "\\x9b" },          /* a lone continuation byte (8-bit CSI) */
 	{ "\xff\xfe", 2, "\\xff\\xfe" },
-	{ "\xc0\xaf", 2, "\\xc0\\xaf" },         /* overlong '/' */
-	{ "\xe0\x80\xaf", 3, "\\xe0\\x80\\xaf" }, /* overlong '/' */
-	{ "\xed\xa0\x80", 3, "\\xed\\xa0\\x80" }, /* a surrogate */
+	{ "\xc0\xaf", 2, "\\xc0\\xaf" },                   /* overlong '/' */
+	{ "\xe0\x80\xaf", 3, "\\xe0\\x80\\xaf" },          /* overlong '/' */
+	{ "\xed\xa0\x80", 3, "\\xed\\xa0\\x80" },          /* a surrogate */
 	{ "\xf4\x90\x80\x80", 4, "\\xf4\\x90\\x80\\x80" }, /* above U+10FFFF */
-	{ "\xc3", 1, "\\xc3" },                  /* cut sequences */
+	{ "\xc3", 1, "\\xc3" },                            /* cut sequences */
 	{ "\xe2\x82", 2, "\\xe2\\x82" },
 	{ "\xc3(", 2, "\\xc3(" },
 	/* copied as they are */
 	{ "", 0, "" },
 	{ "/models/cache", 13, "/models/cache" },
 	{ " ~!\"'%", 6, " ~!\"'%" },
-	{ "\xc2\xa0", 2, "\xc2\xa0" },           /* U+00A0, just after the C1 block */
+	{ "\xc2\xa0", 2, "\xc2\xa0" }, /* U+00A0, just after the C1 block */
 	{ "caf\xc3\xa9", 5, "caf\xc3\xa9" },
 	{ "\xe2\x82\xac", 3, "\xe2\x82\xac" },
 	{ "\xf0\x9f\x98\x80", 4, "\xf0\x9f\x98\x80" },
@@ -227,7 +230,8 @@ END_TEST
  * consumed says where to go on: escaping the rest gives the rest. */
 START_TEST(escape_never_cuts)
 {
-	static const char in[] = "a\n\x1b\xc3\xa9\xc2\x9b\\\xe2\x82\xac\xff" "z";
+	static const char in[] = "a\n\x1b\xc3\xa9\xc2\x9b\\\xe2\x82\xac\xff"
+				 "z";
 	const size_t len = sizeof(in) - 1;
 	char full[128];
 	size_t full_len;

@@ -90,8 +90,8 @@ START_TEST(test_parse_u32_table)
 	uint32_t out = U32_SENTINEL;
 	int rc = parse_u32(c->s, c->max, &out);
 
-	ck_assert_msg(rc == c->rc, "parse_u32(\"%s\", %u): rc %d, want %d",
-		      c->s ? c->s : "(null)", c->max, rc, c->rc);
+	ck_assert_msg(rc == c->rc, "parse_u32(\"%s\", %u): rc %d, want %d", c->s ? c->s : "(null)",
+		      c->max, rc, c->rc);
 	if (c->rc == 0)
 		ck_assert_msg(out == c->val, "parse_u32(\"%s\"): %u, want %u", c->s, out, c->val);
 	else
@@ -142,7 +142,8 @@ START_TEST(test_parse_id_table)
 	if (c->rc == 0)
 		ck_assert_msg(out == c->val, "parse_id(\"%s\"): %u, want %u", c->s, out, c->val);
 	else
-		ck_assert_msg(out == U32_SENTINEL, "parse_id(\"%s\") failed but wrote %u", c->s, out);
+		ck_assert_msg(out == U32_SENTINEL, "parse_id(\"%s\") failed but wrote %u", c->s,
+			      out);
 }
 END_TEST
 
@@ -484,8 +485,9 @@ START_TEST(test_parse_rewrite_table)
 
 	ck_assert_msg(rc == c->rc, "parse_rewrite(\"%s\"): rc %d, want %d", c->s, rc, c->rc);
 	if (c->rc == 0) {
-		ck_assert_msg(from == c->from && to == c->to, "parse_rewrite(\"%s\"): %d:%d, want %d:%d",
-			      c->s, from, to, c->from, c->to);
+		ck_assert_msg(from == c->from && to == c->to,
+			      "parse_rewrite(\"%s\"): %d:%d, want %d:%d", c->s, from, to, c->from,
+			      c->to);
 	} else {
 		ck_assert_msg(from == INT_SENTINEL && to == INT_SENTINEL,
 			      "parse_rewrite(\"%s\") failed but wrote %d:%d", c->s, from, to);
@@ -595,7 +597,8 @@ START_TEST(test_parse_cap_table)
 	if (c->rc == 0)
 		ck_assert_msg(out == c->val, "parse_cap(\"%s\"): %d, want %d", c->s, out, c->val);
 	else
-		ck_assert_msg(out == INT_SENTINEL, "parse_cap(\"%s\") failed but wrote %d", c->s, out);
+		ck_assert_msg(out == INT_SENTINEL, "parse_cap(\"%s\") failed but wrote %d", c->s,
+			      out);
 }
 END_TEST
 
@@ -648,8 +651,8 @@ START_TEST(test_parse_cap_list_table)
 	int rc = parse_cap_list(c->s, &mask);
 
 	ck_assert_msg(rc == c->rc, "parse_cap_list(\"%s\"): rc %d, want %d", c->s, rc, c->rc);
-	ck_assert_msg(mask == c->after, "parse_cap_list(\"%s\") from %#llx: %#llx, want %#llx", c->s,
-		      (unsigned long long)c->before, (unsigned long long)mask,
+	ck_assert_msg(mask == c->after, "parse_cap_list(\"%s\") from %#llx: %#llx, want %#llx",
+		      c->s, (unsigned long long)c->before, (unsigned long long)mask,
 		      (unsigned long long)c->after);
 }
 END_TEST
@@ -663,32 +666,15 @@ struct umask_case {
 };
 
 static const struct umask_case umask_cases[] = {
-	{ "", -EINVAL, 0 },
-	{ "8", -EINVAL, 0 },
-	{ "9", -EINVAL, 0 },
-	{ "0888", -EINVAL, 0 },
-	{ "078", -EINVAL, 0 },
-	{ "-1", -EINVAL, 0 },
-	{ "+22", -EINVAL, 0 },
-	{ "0x1f", -EINVAL, 0 },
-	{ "00022", -EINVAL, 0 },
-	{ "00000", -EINVAL, 0 },
-	{ " 022", -EINVAL, 0 },
-	{ "022 ", -EINVAL, 0 },
-	{ "u=rwx", -EINVAL, 0 },
-	{ "1777", -ERANGE, 0 },
-	{ "1000", -ERANGE, 0 },
-	{ "7777", -ERANGE, 0 },
-	{ "022", 0, 022 },
-	{ "0", 0, 0 },
-	{ "0000", 0, 0 },
-	{ "0777", 0, 0777 },
-	{ "777", 0, 0777 },
-	{ "0022", 0, 022 },
-	{ "22", 0, 022 },
-	{ "7", 0, 07 },
-	{ "027", 0, 027 },
-	{ "0077", 0, 077 },
+	{ "", -EINVAL, 0 },      { "8", -EINVAL, 0 },    { "9", -EINVAL, 0 },
+	{ "0888", -EINVAL, 0 },  { "078", -EINVAL, 0 },  { "-1", -EINVAL, 0 },
+	{ "+22", -EINVAL, 0 },   { "0x1f", -EINVAL, 0 }, { "00022", -EINVAL, 0 },
+	{ "00000", -EINVAL, 0 }, { " 022", -EINVAL, 0 }, { "022 ", -EINVAL, 0 },
+	{ "u=rwx", -EINVAL, 0 }, { "1777", -ERANGE, 0 }, { "1000", -ERANGE, 0 },
+	{ "7777", -ERANGE, 0 },  { "022", 0, 022 },      { "0", 0, 0 },
+	{ "0000", 0, 0 },        { "0777", 0, 0777 },    { "777", 0, 0777 },
+	{ "0022", 0, 022 },      { "22", 0, 022 },       { "7", 0, 07 },
+	{ "027", 0, 027 },       { "0077", 0, 077 },
 };
 
 START_TEST(test_parse_umask_table)
@@ -702,8 +688,8 @@ START_TEST(test_parse_umask_table)
 		ck_assert_msg(out == c->val, "parse_umask(\"%s\"): %#o, want %#o", c->s,
 			      (unsigned)out, (unsigned)c->val);
 	else
-		ck_assert_msg(out == MODE_SENTINEL, "parse_umask(\"%s\") failed but wrote %#o", c->s,
-			      (unsigned)out);
+		ck_assert_msg(out == MODE_SENTINEL, "parse_umask(\"%s\") failed but wrote %#o",
+			      c->s, (unsigned)out);
 }
 END_TEST
 
@@ -742,10 +728,11 @@ START_TEST(test_parse_seconds_table)
 
 	ck_assert_msg(rc == c->rc, "parse_seconds(\"%s\"): rc %d, want %d", c->s, rc, c->rc);
 	if (c->rc == 0)
-		ck_assert_msg(out == c->val, "parse_seconds(\"%s\"): %u, want %u", c->s, out, c->val);
+		ck_assert_msg(out == c->val, "parse_seconds(\"%s\"): %u, want %u", c->s, out,
+			      c->val);
 	else
-		ck_assert_msg(out == UNS_SENTINEL, "parse_seconds(\"%s\") failed but wrote %u", c->s,
-			      out);
+		ck_assert_msg(out == UNS_SENTINEL, "parse_seconds(\"%s\") failed but wrote %u",
+			      c->s, out);
 }
 END_TEST
 
@@ -758,38 +745,17 @@ struct bool_case {
 };
 
 static const struct bool_case bool_cases[] = {
-	{ "", -EINVAL, false },
-	{ "2", -EINVAL, false },
-	{ "tru", -EINVAL, false },
-	{ " yes", -EINVAL, false },
-	{ "yes ", -EINVAL, false },
-	{ "truee", -EINVAL, false },
-	{ "y", -EINVAL, false },
-	{ "n", -EINVAL, false },
-	{ "01", -EINVAL, false },
-	{ "00", -EINVAL, false },
-	{ "-1", -EINVAL, false },
-	{ "enable", -EINVAL, false },
-	{ "1", 0, true },
-	{ "true", 0, true },
-	{ "yes", 0, true },
-	{ "on", 0, true },
-	{ "TRUE", 0, true },
-	{ "True", 0, true },
-	{ "YES", 0, true },
-	{ "yEs", 0, true },
-	{ "ON", 0, true },
-	{ "On", 0, true },
-	{ "0", 0, false },
-	{ "false", 0, false },
-	{ "no", 0, false },
-	{ "off", 0, false },
-	{ "FALSE", 0, false },
-	{ "fAlSe", 0, false },
-	{ "NO", 0, false },
-	{ "No", 0, false },
-	{ "OFF", 0, false },
-	{ "oFf", 0, false },
+	{ "", -EINVAL, false },     { "2", -EINVAL, false },    { "tru", -EINVAL, false },
+	{ " yes", -EINVAL, false }, { "yes ", -EINVAL, false }, { "truee", -EINVAL, false },
+	{ "y", -EINVAL, false },    { "n", -EINVAL, false },    { "01", -EINVAL, false },
+	{ "00", -EINVAL, false },   { "-1", -EINVAL, false },   { "enable", -EINVAL, false },
+	{ "1", 0, true },           { "true", 0, true },        { "yes", 0, true },
+	{ "on", 0, true },          { "TRUE", 0, true },        { "True", 0, true },
+	{ "YES", 0, true },         { "yEs", 0, true },         { "ON", 0, true },
+	{ "On", 0, true },          { "0", 0, false },          { "false", 0, false },
+	{ "no", 0, false },         { "off", 0, false },        { "FALSE", 0, false },
+	{ "fAlSe", 0, false },      { "NO", 0, false },         { "No", 0, false },
+	{ "OFF", 0, false },        { "oFf", 0, false },
 };
 
 START_TEST(test_parse_bool_table)
@@ -820,11 +786,11 @@ static Suite *parse_suite(void)
 	Suite *s = suite_create("parse");
 	TCase *tc;
 
-#define ADD_TABLE(name, fn, table)                                                 \
-	do {                                                                       \
-		tc = tcase_create(name);                                           \
-		tcase_add_loop_test(tc, fn, 0, (int)N_ELEMS(table));              \
-		suite_add_tcase(s, tc);                                            \
+#define ADD_TABLE(name, fn, table)                                   \
+	do {                                                         \
+		tc = tcase_create(name);                             \
+		tcase_add_loop_test(tc, fn, 0, (int)N_ELEMS(table)); \
+		suite_add_tcase(s, tc);                              \
 	} while (0)
 
 	ADD_TABLE("u32", test_parse_u32_table, u32_cases);

@@ -13,10 +13,11 @@
 struct plan_case {
 	const char *argv[12];
 	bool switching;
-	const char *want[6];    /* lines (or line fragments) that must appear */
-	const char *absent[3];  /* fragments that must not */
+	const char *want[6];   /* lines (or line fragments) that must appear */
+	const char *absent[3]; /* fragments that must not */
 };
 
+/* clang-format off */
 static const struct plan_case cases[] = {
 	{ { "stepdown", "-u", "app", "--", "/bin/sh", "-c", "true" }, true,
 	  { "  switch:    from uid ", " to uid 1000, for good\n", "  user:      app uid=1000 gid=1000\n",
@@ -35,6 +36,7 @@ static const struct plan_case cases[] = {
 	    "  caps kept: none " },
 	  { "found:     /" } },
 };
+/* clang-format on */
 
 START_TEST(plan_lines)
 {
@@ -47,13 +49,21 @@ START_TEST(plan_lines)
 	struct error err = { 0 };
 	char *argv[12];
 	memcpy(argv, c->argv, sizeof(argv)); /* config_parse never writes to argv */
-	ck_assert_msg(config_parse(&cfg, argc, argv, envp, &err) == 0,
-		      "%s", err.msg);
+	ck_assert_msg(config_parse(&cfg, argc, argv, envp, &err) == 0, "%s", err.msg);
 	gid_t groups[] = { 29, 44, 1000 };
-	struct ident id = { .uid = 1000, .gid = 1000, .groups = groups, .n_groups = 3,
-			    .name = (char *)"app", .home = (char *)"/home/app", .has_entry = true };
-	struct plan p = { .cfg = &cfg, .id = &id, .switch_identity = c->switching,
-			  .home = "/home/app", .is_pid1 = false, .envp = envp };
+	struct ident id = { .uid = 1000,
+			    .gid = 1000,
+			    .groups = groups,
+			    .n_groups = 3,
+			    .name = (char *)"app",
+			    .home = (char *)"/home/app",
+			    .has_entry = true };
+	struct plan p = { .cfg = &cfg,
+			  .id = &id,
+			  .switch_identity = c->switching,
+			  .home = "/home/app",
+			  .is_pid1 = false,
+			  .envp = envp };
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -73,22 +83,29 @@ END_TEST
 
 START_TEST(plan_writable_counts)
 {
-	char *argv[] = { (char *)"stepdown", (char *)"-w", (char *)"/a", (char *)"-w", (char *)"/b",
-			 (char *)"-w", (char *)"/c", (char *)"--jobs", (char *)"3", (char *)"true",
-			 NULL };
+	char *argv[] = { (char *)"stepdown", (char *)"-w",   (char *)"/a", (char *)"-w",
+			 (char *)"/b",       (char *)"-w",   (char *)"/c", (char *)"--jobs",
+			 (char *)"3",        (char *)"true", NULL };
 	char *envp[] = { NULL };
 	struct config cfg;
 	struct error err = { 0 };
 	ck_assert_msg(config_parse(&cfg, 10, argv, envp, &err) == 0, "%s", err.msg);
-	struct ident id = { .uid = 1000, .gid = 1001, .name = (char *)"app",
-			    .home = (char *)"/home/app", .has_entry = true };
+	struct ident id = { .uid = 1000,
+			    .gid = 1001,
+			    .name = (char *)"app",
+			    .home = (char *)"/home/app",
+			    .has_entry = true };
 	struct writable_dir dirs[3] = {
 		{ .path = "/a", .st = { .seen = 10, .changed = 7, .owned = 2, .hardlinks = 1 } },
 		{ .path = "/b", .missing = true },
 		{ .path = "/c", .st = { .seen = 1, .read_only = true } },
 	};
-	struct plan p = { .cfg = &cfg, .id = &id, .switch_identity = true, .home = "/home/app",
-			  .envp = envp, .dirs = dirs };
+	struct plan p = { .cfg = &cfg,
+			  .id = &id,
+			  .switch_identity = true,
+			  .home = "/home/app",
+			  .envp = envp,
+			  .dirs = dirs };
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -117,25 +134,45 @@ START_TEST(plan_confine)
 	struct config cfg;
 	struct error err = { 0 };
 	ck_assert_msg(config_parse(&cfg, 3, argv, envp, &err) == 0, "%s", err.msg);
-	struct ident id = { .uid = 1000, .gid = 1000, .name = (char *)"app",
-			    .home = (char *)"/home/app", .has_entry = true };
+	struct ident id = { .uid = 1000,
+			    .gid = 1000,
+			    .name = (char *)"app",
+			    .home = (char *)"/home/app",
+			    .has_entry = true };
 	uint64_t all = confine_handled(3), file = confine_file_rights(all);
 	struct confine_rule rules[] = {
 		{ .path = "/tmp", .resolved = (char *)"/tmp", .is_dir = true, .access = all },
-		{ .path = "/dev/shm", .resolved = (char *)"/run/shm", .is_dir = true,
+		{ .path = "/dev/shm",
+		  .resolved = (char *)"/run/shm",
+		  .is_dir = true,
 		  .access = all },
-		{ .path = "/dev", .resolved = (char *)"/dev", .is_dir = true, .files_only = true,
+		{ .path = "/dev",
+		  .resolved = (char *)"/dev",
+		  .is_dir = true,
+		  .files_only = true,
 		  .access = file },
 		{ .path = "/proc", .missing = true, .open_errno = 2 },
-		{ .path = "/dev/kfd", .resolved = (char *)"/dev/kfd", .origin = CONFINE_FROM_ALLOW,
+		{ .path = "/dev/kfd",
+		  .resolved = (char *)"/dev/kfd",
+		  .origin = CONFINE_FROM_ALLOW,
 		  .access = file },
-		{ .path = "/models/cache", .origin = CONFINE_FROM_WRITABLE, .missing = true,
+		{ .path = "/models/cache",
+		  .origin = CONFINE_FROM_WRITABLE,
+		  .missing = true,
 		  .open_errno = 2 },
 	};
-	struct confine c = { .abi = 7, .abi_used = 3, .handled = all, .ruleset_fd = -1,
-			     .rules = rules, .n_rules = 6 };
-	struct plan p = { .cfg = &cfg, .id = &id, .switch_identity = true, .home = "/home/app",
-			  .envp = envp, .confine = &c };
+	struct confine c = { .abi = 7,
+			     .abi_used = 3,
+			     .handled = all,
+			     .ruleset_fd = -1,
+			     .rules = rules,
+			     .n_rules = 6 };
+	struct plan p = { .cfg = &cfg,
+			  .id = &id,
+			  .switch_identity = true,
+			  .home = "/home/app",
+			  .envp = envp,
+			  .confine = &c };
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -168,13 +205,15 @@ START_TEST(plan_confine)
 		f = open_memstream(&text, &len);
 		plan_print(f, &p);
 		fclose(f);
-		const char *w = mode == CONFINE_REQUIRED
-					? "  confine:   no Landlock: the kernel has no Landlock"
-					: "best-effort: the workload would run WITHOUT write confinement";
+		const char *w =
+			mode == CONFINE_REQUIRED
+				? "  confine:   no Landlock: the kernel has no Landlock"
+				: "best-effort: the workload would run WITHOUT write confinement";
 		ck_assert_msg(strstr(text, w), "missing [%s] in:\n%s", w, text);
 		if (mode == CONFINE_REQUIRED)
 			ck_assert_msg(strstr(text, "refuse to start (exit 125)"), "%s", text);
-		ck_assert_msg(!strstr(text, "may write:"), "rules shown without Landlock:\n%s", text);
+		ck_assert_msg(!strstr(text, "may write:"), "rules shown without Landlock:\n%s",
+			      text);
 		free(text);
 	}
 	/* not asked for: one line that says so */
@@ -195,22 +234,35 @@ END_TEST
  * plan cannot be given forged lines or send the terminal escape sequences. */
 START_TEST(plan_escapes_control_bytes)
 {
-	char *argv[] = { (char *)"stepdown", (char *)"-w", (char *)"/w/a\nstepdown: error: forged",
-			 (char *)"-w", (char *)"/w/b\x1b[2J", (char *)"--user-from",
-			 (char *)"/o\n  user:      root uid=0", (char *)"--",
-			 (char *)"no-such-\x1b]0;x\x07", (char *)"arg\rX", NULL };
+	char *argv[] = { (char *)"stepdown",
+			 (char *)"-w",
+			 (char *)"/w/a\nstepdown: error: forged",
+			 (char *)"-w",
+			 (char *)"/w/b\x1b[2J",
+			 (char *)"--user-from",
+			 (char *)"/o\n  user:      root uid=0",
+			 (char *)"--",
+			 (char *)"no-such-\x1b]0;x\x07",
+			 (char *)"arg\rX",
+			 NULL };
 	char *envp[] = { NULL };
 	struct config cfg;
 	struct error err = { 0 };
 	ck_assert_msg(config_parse(&cfg, 10, argv, envp, &err) == 0, "%s", err.msg);
-	struct ident id = { .uid = 1000, .gid = 1000, .name = (char *)"app\x1b[8m",
-			    .home = (char *)"/home/app", .has_entry = true };
+	struct ident id = { .uid = 1000,
+			    .gid = 1000,
+			    .name = (char *)"app\x1b[8m",
+			    .home = (char *)"/home/app",
+			    .has_entry = true };
 	struct writable_dir dirs[2] = {
 		{ .path = "/w/a\nstepdown: error: forged", .missing = true },
 		{ .path = "/w/b\x1b[2J", .st = { .seen = 1 } },
 	};
-	struct plan p = { .cfg = &cfg, .id = &id, .switch_identity = true,
-			  .home = "/h\n  no_new_privs: not set", .envp = envp };
+	struct plan p = { .cfg = &cfg,
+			  .id = &id,
+			  .switch_identity = true,
+			  .home = "/h\n  no_new_privs: not set",
+			  .envp = envp };
 	for (int with_dirs = 0; with_dirs <= 1; with_dirs++) {
 		p.dirs = with_dirs ? dirs : NULL;
 		char *text = NULL;
@@ -224,6 +276,7 @@ START_TEST(plan_escapes_control_bytes)
 				      !strstr(text, "\n  user:      root") &&
 				      !strstr(text, "\n  no_new_privs: not set"),
 			      "a forged line in:\n%s", text);
+		/* clang-format off */
 		static const char *const want[] = {
 			"/w/a\\nstepdown: error: forged", "/w/b\\x1b[2J",
 			"  user-from: /o\\n  user:      root uid=0 ",
@@ -231,6 +284,7 @@ START_TEST(plan_escapes_control_bytes)
 			"  command:   no-such-\\x1b]0;x\\x07 arg\\rX\n",
 			"  found:     no: 'no-such-\\x1b]0;x\\x07' is not",
 		};
+		/* clang-format on */
 		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 			ck_assert_msg(strstr(text, want[i]), "missing [%s] in:\n%s", want[i], text);
 		free(text);

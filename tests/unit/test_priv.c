@@ -28,7 +28,7 @@ static struct ident make_ident(uid_t uid, gid_t gid, const gid_t *groups, size_t
 /* Negative cases first: verification must catch every kind of mismatch. */
 struct verify_case {
 	const char *name;
-	uid_t uid;          /* expected by the verifier */
+	uid_t uid; /* expected by the verifier */
 	gid_t gid;
 	gid_t groups[3];
 	size_t n_groups;
@@ -42,10 +42,20 @@ static const struct verify_case bad_verify[] = {
 	{ "wrong uid", 1001, 1000, { 29, 1000 }, 2, 0, "uids are 1000/1000/1000" },
 	{ "wrong gid", 1000, 1001, { 29, 1000 }, 2, 0, "gids are 1000/1000/1000" },
 	{ "a group missing", 1000, 1000, { 1000 }, 1, 0, "groups are not the expected set" },
-	{ "an extra group expected", 1000, 1000, { 29, 44, 1000 }, 3, 0,
+	{ "an extra group expected",
+	  1000,
+	  1000,
+	  { 29, 44, 1000 },
+	  3,
+	  0,
 	  "groups are not the expected set" },
-	{ "a capability expected but absent", 1000, 1000, { 29, 1000 }, 2,
-	  BIT(CAP_NET_BIND_SERVICE), "kept capabilities not in place" },
+	{ "a capability expected but absent",
+	  1000,
+	  1000,
+	  { 29, 1000 },
+	  2,
+	  BIT(CAP_NET_BIND_SERVICE),
+	  "kept capabilities not in place" },
 };
 
 START_TEST(verify_catches_mismatch)
@@ -56,7 +66,8 @@ START_TEST(verify_catches_mismatch)
 	ck_assert_int_eq(priv_drop(&id, 0, &err), 0);
 	ck_assert_int_eq(priv_verify(c->uid, c->gid, c->groups, c->n_groups, c->keep, true, &err),
 			 -EPERM);
-	ck_assert_msg(strstr(err.msg, c->needle), "%s: '%s' lacks '%s'", c->name, err.msg, c->needle);
+	ck_assert_msg(strstr(err.msg, c->needle), "%s: '%s' lacks '%s'", c->name, err.msg,
+		      c->needle);
 	ident_free(&id);
 }
 END_TEST
@@ -167,8 +178,7 @@ START_TEST(shed_as_non_root)
 	ck_assert_int_eq(priv_shed(BIT(CAP_NET_BIND_SERVICE), &kept, &bounding, &err), 0);
 	ck_assert_uint_eq(kept, 0); /* not held, so not kept */
 	ck_assert(!bounding);       /* no CAP_SETPCAP to shrink it */
-	ck_assert_msg(priv_verify(1234, 1234, &g, 1, kept, false, &err) == 0, "%s",
-		      err.msg);
+	ck_assert_msg(priv_verify(1234, 1234, &g, 1, kept, false, &err) == 0, "%s", err.msg);
 }
 END_TEST
 

@@ -77,12 +77,10 @@ struct open_case {
 };
 
 static const struct open_case bad_opens[] = {
-	{ "link/sub", NULL, true, -ELOOP },   /* symlink as a middle component */
-	{ "link", NULL, true, -ELOOP },       /* ... as the last one */
-	{ "real/../real", NULL, true, -EINVAL },
-	{ "real/./x", NULL, true, -EINVAL },
-	{ "file/x", NULL, true, -ENOTDIR },
-	{ "missing", NULL, false, -ENOENT },
+	{ "link/sub", NULL, true, -ELOOP }, /* symlink as a middle component */
+	{ "link", NULL, true, -ELOOP },     /* ... as the last one */
+	{ "real/../real", NULL, true, -EINVAL },  { "real/./x", NULL, true, -EINVAL },
+	{ "file/x", NULL, true, -ENOTDIR },       { "missing", NULL, false, -ENOENT },
 	{ NULL, "relative/path", true, -EINVAL },
 };
 
@@ -133,11 +131,11 @@ START_TEST(walk_links_and_hardlinks)
 	struct walk_stats st;
 	ck_assert_int_eq(walk("t", 1, false, &st), 0);
 	ck_assert(lst("out/secret").st_uid == 0 && lst("out").st_uid == 0);
-	ck_assert(lst("t/l").st_uid == U && lst("t/l").st_gid == G);   /* the link itself */
+	ck_assert(lst("t/l").st_uid == U && lst("t/l").st_gid == G); /* the link itself */
 	ck_assert(lst("t/dl").st_uid == U);
-	ck_assert(lst("t/d/hard").st_uid == 0);                         /* left alone */
+	ck_assert(lst("t/d/hard").st_uid == 0); /* left alone */
 	ck_assert(lst("t/d/f").st_uid == U && lst("t").st_uid == U && lst("t/d").st_uid == U);
-	ck_assert_uint_eq(st.seen, 6);     /* t, l, d, dl, hard, f */
+	ck_assert_uint_eq(st.seen, 6); /* t, l, d, dl, hard, f */
 	ck_assert_uint_eq(st.changed, 5);
 	ck_assert_uint_eq(st.hardlinks, 1);
 	ck_assert_msg(strstr(st.hardlink_paths[0], "/t/d/hard"), "%s", st.hardlink_paths[0]);
