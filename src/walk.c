@@ -219,8 +219,15 @@ static int fd_mount_id(int fd, uint64_t *mnt)
 		return -EOPNOTSUPP;
 	buf[n] = '\0';
 	const char *at = strstr(buf, "\nmnt_id:");
-	unsigned long long id;
-	if (!at || sscanf(at + 8, "%llu", &id) != 1)
+	if (!at)
+		return -EOPNOTSUPP;
+	at += 8;
+	at += strspn(at, " \t");
+	uint64_t id = 0;
+	size_t digits = 0;
+	for (; *at >= '0' && *at <= '9' && digits < 19; at++, digits++)
+		id = id * 10 + (uint64_t)(*at - '0');
+	if (digits == 0 || (*at != '\n' && *at != '\0'))
 		return -EOPNOTSUPP;
 	*mnt = id;
 	return 0;
