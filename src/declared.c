@@ -31,11 +31,6 @@ struct dirent64_raw {
 
 static atomic_bool openat2_refused;
 
-bool declared_openat2_refused(void)
-{
-	return atomic_load(&openat2_refused);
-}
-
 /* One component below dirfd, never through a symlink: openat2 where it is
  * allowed, else openat(O_NOFOLLOW) on this one name, which resolves
  * nothing else. Either way a symlink opened as O_PATH (what O_NOFOLLOW
@@ -163,7 +158,10 @@ static int open_declared(const char *path, enum last_kind kind, bool create, uid
 	for (char *comp = strtok_r(copy, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
 		int shown = (int)((size_t)(comp - copy) + strlen(comp));
 		bool last = path[shown + strspn(path + shown, "/")] == '\0';
-		int flags = last && kind == LAST_ANY ? O_PATH : O_RDONLY | O_DIRECTORY;
+		/* Only search permission is needed where nothing is created. */
+		int flags = kind == LAST_DIR ? O_RDONLY | O_DIRECTORY
+			    : last           ? O_PATH
+					     : O_PATH | O_DIRECTORY;
 		if (others_can_write(&parent) && !out->open_parent_len) {
 			out->open_parent_len = comp - copy > 1 ? (size_t)(comp - copy) - 1 : 1;
 			out->open_parent_uid = parent.st_uid;

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -172,7 +171,7 @@ static int fix_writable(const struct config *cfg, const struct identity *who,
 	int r = writable_fix((const char *const *)cfg->writable, cfg->n_writable, &run, res);
 	for (size_t i = 0; i < res->n_done; i++) {
 		const struct writable_dir *d = &res->dirs[i];
-		if (r < 0 && res->stop == WRITABLE_BAD_PATH && i == res->failed)
+		if (r < 0 && res->stop == WRITABLE_NO_OPEN && i == res->failed)
 			break;
 		if (d->under_host) {
 			log_notice("%s is under --user-from %s: the host's files are not re-owned",
@@ -182,19 +181,25 @@ static int fix_writable(const struct config *cfg, const struct identity *who,
 		warn_open_parent(d->path, &d->opened);
 		if (d->walked && !cfg->dry_run)
 			report_walk(d->path, &d->st);
+		if (d->walked && cfg->dry_run && d->rc < 0)
+			log_warn("a real run would stop here: %s: %llu entr%s could not be read, "
+				 "first %s%s",
+				 d->path, (unsigned long long)d->st.errors,
+				 d->st.errors == 1 ? "y" : "ies", d->st.errors_kept[0].msg,
+				 walk_advice(-d->st.errors_kept[0].code));
 	}
 	if (r == 0)
 		return 0;
 	if (res->stop == WRITABLE_NO_CHOWN) {
 		log_error("--writable needs CAP_CHOWN to set ownership; run the container with "
 			  "--cap-add CHOWN");
-	} else if (res->stop == WRITABLE_BAD_PATH && r == -EACCES &&
+	} else if (res->stop == WRITABLE_NO_OPEN && r == -EACCES &&
 		   !priv_has_cap(CAP_DAC_OVERRIDE)) {
 		log_error("--writable: %s (creating it in a directory root does not own needs "
 			  "CAP_DAC_OVERRIDE: run with --cap-add DAC_OVERRIDE, or create it in the "
 			  "image)",
 			  res->err.msg);
-	} else if (res->stop == WRITABLE_BAD_PATH) {
+	} else if (res->stop == WRITABLE_BAD_PATH || res->stop == WRITABLE_NO_OPEN) {
 		log_error("--writable: %s", res->err.msg);
 	} else {
 		const struct writable_dir *d = &res->dirs[res->failed];

@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/stat.h>
 #include <pthread.h>
 #include <sched.h>
@@ -30,13 +31,13 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/statvfs.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "stepdown/error.h"
 #include "stepdown/log.h"
-#include "stepdown/path.h"
 #include "stepdown/test_hook.h"
 
 #define WALK_OPEN_LEVELS 32
@@ -205,16 +206,21 @@ struct pinned {
 
 static atomic_bool statx_refused;
 
-/* The mount id of what fd pins, from /proc/self/fdinfo (Linux 3.15).
- * -EOPNOTSUPP when it cannot be read: never guessed. */
+/* The mount id of what fd pins, from /proc/self/fdinfo (Linux 3.15), on
+ * a real procfs (a fake /proc could forge it). -EOPNOTSUPP when it cannot
+ * be read: never guessed. */
 static int fd_mount_id(int fd, uint64_t *mnt)
 {
 	char name[64], buf[512];
 	snprintf(name, sizeof(name), "/proc/self/fdinfo/%d", fd);
 	int in = open(name, O_RDONLY | O_CLOEXEC);
-	ssize_t n = in < 0 ? -1 : read(in, buf, sizeof(buf) - 1);
-	if (in >= 0)
-		close(in);
+	if (in < 0)
+		return errno == EMFILE || errno == ENFILE || errno == ENOMEM ? -errno : -EOPNOTSUPP;
+	struct statfs fs;
+	ssize_t n = fstatfs(in, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC
+			    ? read(in, buf, sizeof(buf) - 1)
+			    : -1;
+	close(in);
 	if (n <= 0)
 		return -EOPNOTSUPP;
 	buf[n] = '\0';

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <linux/capability.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "stepdown/priv.h"
@@ -57,7 +56,7 @@ int writable_fix(const char *const *paths, size_t n, const struct writable_run *
 			continue;
 		}
 		if (r < 0)
-			return stop(res, WRITABLE_BAD_PATH, i, r);
+			return stop(res, WRITABLE_NO_OPEN, i, r);
 		d->created = d->opened.created;
 		d->under_host = d->opened.under_host;
 		int fd = d->opened.fd;

@@ -60,7 +60,4 @@ int declared_open_dir(const char *path, bool create, uid_t uid, gid_t gid,
  * or -errno with a message in err, as declared_open_dir. */
 int declared_open_path(const char *path, int *fd, struct error *err);
 
-/* Whether openat2 was refused and components are opened with openat. */
-bool declared_openat2_refused(void);
-
 #endif

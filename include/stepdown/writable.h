@@ -28,7 +28,8 @@ struct writable_dir {
 enum writable_stop {
 	WRITABLE_DONE,     /* every dir handled */
 	WRITABLE_NO_CHOWN, /* not a dry run, and CAP_CHOWN is not held */
-	WRITABLE_BAD_PATH, /* a declared path failed its check or its open: err */
+	WRITABLE_BAD_PATH, /* a declared path failed its check: err */
+	WRITABLE_NO_OPEN,  /* a declared dir could not be opened or created: err */
 	WRITABLE_WALK,     /* a walk could not re-own everything: dirs[failed].st */
 };
 
