@@ -1,6 +1,8 @@
-/* The one error type. Modules do not print (STYLE.md): a call that fails
- * describes what failed, and what to do about it, into the caller's
- * struct error and returns the same -errno; main.c reports the message. */
+/* The one error type. Modules do not report their failures themselves
+ * (STYLE.md): a call that fails describes what failed, and what to do
+ * about it, into the caller's struct error and returns the same -errno;
+ * main.c reports the message. (Progress and fallback notes at info level
+ * are logged where they happen.) */
 #ifndef STEPDOWN_ERROR_H
 #define STEPDOWN_ERROR_H
 
