@@ -34,8 +34,9 @@ static atomic_bool openat2_refused;
 /* One component below dirfd, never through a symlink: openat2 where it is
  * allowed, else openat(O_NOFOLLOW) on this one name, which resolves
  * nothing else. Either way a symlink opened as O_PATH (what O_NOFOLLOW
- * gives then) is refused here. Returns the fd or -errno. */
-static int open_component(int dirfd, const char *name, int flags)
+ * gives then) is refused here. Returns the fd, with what it opened in
+ * *st, or -errno. */
+static int open_component(int dirfd, const char *name, int flags, struct stat *st)
 {
 	int fd = -1;
 	if (!atomic_load(&openat2_refused)) {
@@ -57,8 +58,7 @@ static int open_component(int dirfd, const char *name, int flags)
 	}
 	if (fd < 0 && (fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return -errno;
-	struct stat st;
-	int e = fstat(fd, &st) < 0 ? errno : S_ISLNK(st.st_mode) ? ELOOP : 0;
+	int e = fstat(fd, st) < 0 ? errno : S_ISLNK(st->st_mode) ? ELOOP : 0;
 	if (e) {
 		close(fd);
 		return -e;
@@ -168,7 +168,8 @@ static int open_declared(const char *path, enum last_kind kind, bool create, uid
 			out->open_parent_gid = parent.st_gid;
 			out->open_parent_mode = parent.st_mode & 07777;
 		}
-		int fd = open_component(dirfd, comp, flags);
+		struct stat st;
+		int fd = open_component(dirfd, comp, flags, &st);
 		bool made = false, raced = false;
 		if (fd == -ENOENT && create) {
 			TEST_HOOK("create", comp);
@@ -184,14 +185,9 @@ static int open_declared(const char *path, enum last_kind kind, bool create, uid
 				break;
 			}
 			raced = !made;
-			fd = open_component(dirfd, comp, flags);
+			fd = open_component(dirfd, comp, flags, &st);
 		}
-		struct stat st;
-		if (fd >= 0 && fstat(fd, &st) < 0) {
-			int e = errno;
-			close(fd);
-			fd = -e;
-		} else if (fd >= 0 && made && !is_fresh_mkdir(fd, &st, &parent)) {
+		if (fd >= 0 && made && !is_fresh_mkdir(fd, &st, &parent)) {
 			made = false; /* swapped between our mkdir and the open */
 			raced = true;
 		}
