@@ -124,9 +124,18 @@ while [ $((SECONDS - start)) -lt "$SECONDS_EACH" ] || [ "$rounds" -lt 20 ]; do
   case $rc in 0) ;; 125) refused=$((refused + 1)) ;; *) bad=$((bad + 1)) ;; esac
   # The secret, wherever the flipping left it (the attacker paused for
   # the look): still 0700, its file 0600.
+  # (SIGSTOP is asynchronous: wait until the attacker is really stopped,
+  # or a rename still in flight can hide the secret from the look.)
   kill -STOP $attacker_pid
+  for _ in $(seq 500); do
+    [ "$(awk '{print $3}' /proc/$attacker_pid/stat 2>/dev/null)" = T ] && break
+    sleep 0.01
+  done
   m=$(find "$P" -maxdepth 2 -name key -printf '%m %h' | head -1)
-  [ "${m%% *}" = 600 ] && [ "$(stat -c %a "${m#* }")" = 700 ] || opened=$((opened + 1))
+  if ! { [ "${m%% *}" = 600 ] && [ "$(stat -c %a "${m#* }")" = 700 ]; }; then
+    opened=$((opened + 1))
+    [ "$opened" -le 2 ] && fail "4: round $rounds: the secret's key is '${m:-not found}', its dir $(stat -c %a "${m#* }" 2>&1); $(ls -la "$P" | tr '\n' ' ')"
+  fi
   rmdir "$P/cache" 2>/dev/null   # an empty dir we made: gone again for the next start
   kill -CONT $attacker_pid
   [ $((SECONDS - start)) -ge 60 ] && break
