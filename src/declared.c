@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "stepdown/dirent_raw.h"
 #include "stepdown/error.h"
 #include "stepdown/log.h"
 #include "stepdown/path.h"
@@ -20,14 +21,6 @@
 #ifndef SYS_openat2
 #define SYS_openat2 437
 #endif
-
-struct dirent64_raw {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
 
 static atomic_bool openat2_refused;
 

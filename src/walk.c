@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "stepdown/dirent_raw.h"
 #include "stepdown/error.h"
 #include "stepdown/log.h"
 #include "stepdown/test_hook.h"
@@ -43,14 +44,6 @@
 #define WALK_OPEN_LEVELS 32
 #define WALK_BUF 8192
 #define WALK_QUEUE 256
-
-struct dirent64_raw {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
 
 /* ------------------------------------------------------------------ */
 /* The walk                                                            */
