@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/statvfs.h>
@@ -61,6 +62,7 @@ struct level {
 	bool eof;
 	bool fresh;      /* it needs a change: its entries likely do too */
 	bool gone;       /* moved away while closed: not walked further */
+	int wd;          /* its inotify watch, or -1 (see name_kept) */
 	size_t path_len; /* length of the display path of this directory */
 };
 
@@ -72,6 +74,8 @@ struct walker {
 	char *path;
 	size_t path_cap;
 	uint64_t batch_seen, batch_changed;
+	int notify;     /* inotify fd once a change needed one, else -1 */
+	int notify_err; /* why it could not be had (errno), once known */
 };
 
 struct queued {
@@ -304,6 +308,115 @@ static void record_device(struct walker *w)
 	keep(w->st.device_paths, w->st.devices, w->path);
 }
 
+enum verdict { DONE, RETRY, IS_DIR };
+
+/* The proof that a change stays inside the tree. A link count of 1 read
+ * through the pin is not enough on its own, nor is a look by name: the
+ * kernel drops the count of a name being unlinked before that name leaves
+ * the dentry cache, so for a moment an outside file that was linked in as
+ * dir/name and is being unlinked again shows one link while dir/name still
+ * reaches it. What closes that moment:
+ *   1. the directory is watched (inotify: deletes and moves) before the
+ *      entry is pinned (watch_level);
+ *   2. the link count is read through the pin: 1;
+ *   3. the directory's lock is taken and given back: a getdents64 with no
+ *      room takes it and returns nothing, so an unlink or rename in the
+ *      directory that was under way in step 2 has finished, and queued its
+ *      event, when it returns;
+ *   4. no event since the pin names the entry (name_kept).
+ * Then the pinned name stayed in the directory, under its name, from the
+ * pin to step 3 and was not being removed in step 2: it was counted, and
+ * so it was the inode's only name. A name moved to another directory would
+ * have left its event in step 4 too. */
+static int watch_level(struct walker *w, struct level *l)
+{
+	if (l->wd >= 0)
+		return 0;
+	if (w->notify < 0) {
+		if (w->notify_err)
+			return -w->notify_err;
+		struct statfs fs; /* /proc/self/fd must be procfs's: a fake one could
+				   * point the watch at another directory */
+		if (statfs("/proc/self/fd", &fs) < 0 || fs.f_type != PROC_SUPER_MAGIC) {
+			w->notify_err = ENOENT;
+			return -ENOENT;
+		}
+		int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (fd < 0) {
+			w->notify_err = errno;
+			return -errno;
+		}
+		w->notify = fd;
+	}
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", l->fd);
+	int wd = inotify_add_watch(w->notify, proc,
+				   IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ONLYDIR);
+	if (wd < 0)
+		return -errno;
+	l->wd = wd;
+	return 0;
+}
+
+static void unwatch_level(struct walker *w, struct level *l)
+{
+	if (l->wd >= 0 && w->notify >= 0)
+		inotify_rm_watch(w->notify, l->wd);
+	l->wd = -1;
+}
+
+/* A change that could not be proven, because the directory could not be
+ * watched: not made, and the start fails (it would leave the entry root's).
+ * The first says what to do. */
+static void record_unwatched(struct walker *w, int err)
+{
+	bool first = w->st.errors == 0;
+	if (++w->st.errors > WALK_ERRORS_KEPT)
+		return;
+	size_t n = strlen(w->path);
+	error_set(&w->st.errors_kept[w->st.errors - 1], -err,
+		  "%s'%s': its directory cannot be watched (%s: %s), so a change cannot be "
+		  "proven to stay inside the tree%s",
+		  n > 200 ? "..." : "", n > 200 ? w->path + n - 200 : w->path,
+		  w->notify < 0 ? "inotify" : "inotify_add_watch",
+		  err == ENOENT && w->notify < 0 ? "/proc is not mounted" : strerror(err),
+		  first ? "; the walk needs /proc mounted and inotify: raise "
+			  "fs.inotify.max_user_instances or max_user_watches, or allow "
+			  "inotify_init1 and inotify_add_watch in the seccomp profile"
+			: "");
+}
+
+/* Steps 3 and 4 for dir l and its entry name: 1 when no unlink or rename
+ * of name was seen since the last call, 0 when one was (or events were
+ * lost), negative errno when the directory could not be fenced. */
+static int name_kept(struct walker *w, struct level *l, const char *name)
+{
+	char none[1];
+	if (syscall(SYS_getdents64, l->fd, none, 0) < 0 && errno != EINVAL)
+		return -errno;
+	int kept = 1;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	for (;;) {
+		ssize_t n = read(w->notify, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return kept;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		for (size_t at = 0; at + sizeof(struct inotify_event) <= (size_t)n;) {
+			const struct inotify_event *ev = (const void *)(buf + at);
+			at += sizeof(*ev) + ev->len;
+			if (ev->mask & IN_Q_OVERFLOW)
+				kept = 0;
+			else if (ev->wd == l->wd && (ev->mask & IN_IGNORED))
+				l->wd = -1, kept = 0; /* the watch is gone */
+			else if (ev->wd == l->wd && ev->len && !strcmp(ev->name, name))
+				kept = 0;
+		}
+	}
+}
+
 /* A change through fd turned out unproven (a link appeared since the look):
  * put back the owner, and the mode where the chown cleared set-id bits. */
 static void undo_change(struct walker *w, int fd, const struct pinned *before,
@@ -325,16 +438,15 @@ static void undo_change(struct walker *w, int fd, const struct pinned *before,
 	record_hardlink(w);
 }
 
-enum verdict { DONE, RETRY, IS_DIR };
-
-/* A non-directory pinned by fd as dirfd/name: change it only when one look
- * at the name, taken while fd pins the inode (so its number cannot be
- * reused meanwhile), is that inode with a single link. Then, at that
- * moment, its only name was this one, inside the tree. */
-static enum verdict own_pinned(struct walker *w, int dirfd, const char *name, int fd)
+/* A non-directory pinned by fd as name in directory l (watched since
+ * before the pin): change it only when its link count, read through the
+ * pin, is 1 and that count is proven to include this name (see the proof
+ * above). A link that appears after the change is seen through the pin,
+ * and the change is undone. */
+static enum verdict own_pinned(struct walker *w, struct level *l, const char *name, int fd)
 {
 	struct shared *sh = w->sh;
-	struct pinned p, byname, after;
+	struct pinned p, after;
 	int r = pin_stat(fd, &p);
 	if (r < 0) {
 		record_error(w, w->path, -r);
@@ -360,22 +472,17 @@ static enum verdict own_pinned(struct walker *w, int dirfd, const char *name, in
 		record_hardlink(w);
 		return DONE;
 	}
-	if ((r = look(dirfd, name, &byname)) < 0) {
-		if (r == -ENOENT)
-			return RETRY; /* renamed or unlinked: look again */
-		record_error(w, w->path, -r);
-		return DONE;
-	}
-	if (byname.ino != p.ino || byname.dev != p.dev)
-		return RETRY;
-	if (byname.nlink != 1) {
-		record_hardlink(w);
-		return DONE;
-	}
 	if (sh->o->dry_run) {
 		count_change(w);
 		return DONE;
 	}
+	TEST_HOOK("counted", name);
+	if ((r = name_kept(w, l, name)) < 0) {
+		record_error(w, w->path, -r);
+		return DONE;
+	}
+	if (r == 0)
+		return RETRY; /* moved or removed since the pin: look again */
 	if (fchownat(fd, "", sh->o->uid, sh->o->gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0) {
 		record_error(w, w->path, errno);
 		return DONE;
@@ -387,12 +494,12 @@ static enum verdict own_pinned(struct walker *w, int dirfd, const char *name, in
 	return DONE;
 }
 
-/* A non-directory, by name in dirfd: pinned, checked, changed through the
- * pin (own_pinned). seen is what a look just said of it (restart: an owned
- * entry costs that one look), or NULL when it was not looked at (in a
- * directory that was just re-owned, most entries need changing too).
- * Returns IS_DIR when it turned out to be a directory. */
-static enum verdict own_entry(struct walker *w, int dirfd, const char *name,
+/* A non-directory, by name in directory l: pinned, checked, changed
+ * through the pin (own_pinned). seen is what a look just said of it
+ * (restart: an owned entry costs that one look), or NULL when it was not
+ * looked at (in a directory that was just re-owned, most entries need
+ * changing too). Returns IS_DIR when it turned out to be a directory. */
+static enum verdict own_entry(struct walker *w, struct level *l, const char *name,
 			      const struct pinned *seen)
 {
 	if (seen && pinned_owned(w->sh, seen)) {
@@ -403,18 +510,27 @@ static enum verdict own_entry(struct walker *w, int dirfd, const char *name,
 		record_device(w);
 		return DONE;
 	}
+	int r;
+	if (!w->sh->o->dry_run && (r = watch_level(w, l)) < 0) {
+		record_unwatched(w, -r);
+		return DONE;
+	}
 	for (int attempt = 0; attempt < 3; attempt++) {
 		TEST_HOOK("seen", name);
-		int fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		int fd = openat(l->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
 			record_error(w, w->path, errno); /* ENOENT: gone, not an error */
 			return DONE;
 		}
 		TEST_HOOK("pinned", name);
-		enum verdict v = own_pinned(w, dirfd, name, fd);
+		enum verdict v = own_pinned(w, l, name, fd);
 		close(fd);
 		if (v != RETRY)
 			return v;
+		if (l->wd < 0 && (r = watch_level(w, l)) < 0) { /* its watch went away */
+			record_unwatched(w, -r);
+			return DONE;
+		}
 	}
 	w->st.raced++; /* its name kept moving: left to a later start */
 	return DONE;
@@ -481,6 +597,7 @@ static bool push_level(struct walker *w, int fd, const struct pinned *st, bool f
 						.ino = st->ino,
 						.buf = buf,
 						.fresh = fresh,
+						.wd = -1,
 						.path_len = path_len };
 	return true;
 }
@@ -530,6 +647,7 @@ static void pop_level(struct walker *w)
 	struct shared *sh = w->sh;
 	struct level *top = &w->levels[w->depth - 1];
 	w->path[top->path_len] = '\0';
+	unwatch_level(w, top);
 	if (top->fresh && !top->gone) { /* re-own it now, through the fd that pinned it */
 		if (sh->o->dry_run)
 			count_change(w);
@@ -642,7 +760,7 @@ static void walk_from(struct walker *w, int fd, const struct pinned *st, bool fr
 		/* Re-owned directory (first start): pin straight away. Owned one
 		 * (restart): one look settles most entries. */
 		if (l->fresh && d->d_type != DT_DIR && d->d_type != DT_UNKNOWN) {
-			if (own_entry(w, l->fd, name, NULL) != IS_DIR)
+			if (own_entry(w, l, name, NULL) != IS_DIR)
 				continue;
 		} else {
 			int r = look(l->fd, name, &e);
@@ -654,7 +772,7 @@ static void walk_from(struct walker *w, int fd, const struct pinned *st, bool fr
 				w->st.mounts++;
 				continue;
 			}
-			if (!S_ISDIR(e.mode) && own_entry(w, l->fd, name, &e) != IS_DIR)
+			if (!S_ISDIR(e.mode) && own_entry(w, l, name, &e) != IS_DIR)
 				continue;
 		}
 		int sub = openat(l->fd, name,
@@ -662,7 +780,7 @@ static void walk_from(struct walker *w, int fd, const struct pinned *st, bool fr
 		if (sub < 0) {
 			if (errno != ENOTDIR && errno != ELOOP)
 				record_error(w, w->path, errno);
-			else if (own_entry(w, l->fd, name, NULL) == IS_DIR)
+			else if (own_entry(w, l, name, NULL) == IS_DIR)
 				w->st.raced++; /* flips between a directory and not */
 			continue;
 		}
@@ -804,6 +922,7 @@ int walk_tree(int root_fd, const char *display, const struct walk_options *o,
 	}
 	for (unsigned i = 0; i < jobs; i++) {
 		w[i].sh = &sh;
+		w[i].notify = -1;
 		w[i].path = strdup(display);
 		w[i].path_cap = w[i].path ? strlen(display) + 1 : 0;
 	}
@@ -863,6 +982,8 @@ out:
 			close_level(&w[i].levels[k]);
 		free(w[i].levels);
 		free(w[i].path);
+		if (w[i].notify >= 0)
+			close(w[i].notify);
 	}
 	free(w);
 	stats->seconds = since(&sh.start);
