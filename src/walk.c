@@ -375,11 +375,13 @@ static void record_unwatched(struct walker *w, int err)
 		return;
 	size_t n = strlen(w->path);
 	error_set(&w->st.errors_kept[w->st.errors - 1], -err,
-		  "%s'%s': its directory cannot be watched (%s: %s), so a change cannot be "
+		  "%s'%s': its directory cannot be watched (%s%s), so a change cannot be "
 		  "proven to stay inside the tree%s",
 		  n > 200 ? "..." : "", n > 200 ? w->path + n - 200 : w->path,
-		  w->notify < 0 ? "inotify" : "inotify_add_watch",
-		  err == ENOENT && w->notify < 0 ? "/proc is not mounted" : strerror(err),
+		  w->notify >= 0  ? "inotify_add_watch: "
+		  : err == ENOENT ? ""
+				  : "inotify: ",
+		  w->notify < 0 && err == ENOENT ? "/proc is not mounted" : strerror(err),
 		  first ? "; the walk needs /proc mounted and inotify: raise "
 			  "fs.inotify.max_user_instances or max_user_watches, or allow "
 			  "inotify_init1 and inotify_add_watch in the seccomp profile"
@@ -510,8 +512,8 @@ static enum verdict own_entry(struct walker *w, struct level *l, const char *nam
 		record_device(w);
 		return DONE;
 	}
-	int r;
-	if (!w->sh->o->dry_run && (r = watch_level(w, l)) < 0) {
+	int r; /* a dry run too: it says whether a real run could prove its changes */
+	if ((r = watch_level(w, l)) < 0) {
 		record_unwatched(w, -r);
 		return DONE;
 	}

@@ -8,9 +8,10 @@
  *
  *     deny_syscall CALL[,CALL]... ERRNO COMMAND [ARG]...
  *
- * CALL: openat2, statx, landlock (the three landlock_* calls), or
- * subreaper (prctl PR_SET_CHILD_SUBREAPER only). ERRNO: ENOSYS, EPERM,
- * EINVAL or EOPNOTSUPP. */
+ * CALL: openat2, statx, landlock (the three landlock_* calls), inotify
+ * (inotify_init, inotify_init1, inotify_add_watch), or subreaper (prctl
+ * PR_SET_CHILD_SUBREAPER only). ERRNO: ENOSYS, EPERM, EINVAL, EOPNOTSUPP,
+ * or EMFILE (as when fs.inotify.max_user_instances is used up). */
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -65,7 +66,7 @@ static int errno_of(const char *s)
 {
 	static const struct { const char *name; int e; } names[] = {
 		{ "ENOSYS", ENOSYS }, { "EPERM", EPERM }, { "EINVAL", EINVAL },
-		{ "EOPNOTSUPP", EOPNOTSUPP },
+		{ "EOPNOTSUPP", EOPNOTSUPP }, { "EMFILE", EMFILE },
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(s, names[i].name) == 0)
@@ -77,8 +78,8 @@ int main(int argc, char *argv[])
 {
 	int e = argc > 3 ? errno_of(argv[2]) : 0;
 	if (!e) {
-		fprintf(stderr, "usage: deny_syscall openat2|statx|landlock|subreaper[,...] "
-				"ENOSYS|EPERM|EINVAL|EOPNOTSUPP COMMAND [ARG]...\n");
+		fprintf(stderr, "usage: deny_syscall openat2|statx|landlock|inotify|subreaper[,...] "
+				"ENOSYS|EPERM|EINVAL|EOPNOTSUPP|EMFILE COMMAND [ARG]...\n");
 		return 2;
 	}
 	emit((struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
@@ -98,6 +99,12 @@ int main(int argc, char *argv[])
 			deny_nr(__NR_landlock_create_ruleset, (unsigned)e);
 			deny_nr(__NR_landlock_add_rule, (unsigned)e);
 			deny_nr(__NR_landlock_restrict_self, (unsigned)e);
+		} else if (strcmp(c, "inotify") == 0) {
+#ifdef __NR_inotify_init
+			deny_nr(__NR_inotify_init, (unsigned)e);
+#endif
+			deny_nr(__NR_inotify_init1, (unsigned)e);
+			deny_nr(__NR_inotify_add_watch, (unsigned)e);
 		} else if (strcmp(c, "subreaper") == 0) {
 			subreaper = true;
 		} else {

@@ -62,6 +62,31 @@ for how in no_proc fake_proc; do
   expect_match "$how: and warns that a real run would stop" "warning: a real run would stop here: $T/w: .*could not be read.*statx is refused" "$(cat "$T/err")"
 done
 
+# Where the walk cannot watch a directory (inotify refused or used up, or
+# no /proc to name the directory by), a change cannot be proven to stay
+# inside the tree (src/walk.c): a real run stops before the workload and
+# says what to do; no file is re-owned; a dry run warns.
+files() { find "$1" ! -type d -printf '%U:%G\n' | sort -u | xargs; }
+for how in "inotify ENOSYS" "inotify EPERM" "inotify EMFILE" "no_proc"; do
+  tree "$T/w"
+  if [ "$how" = no_proc ]; then run=(no_proc); said="/proc is not mounted"
+  else run=(in_ns "$DENY_SYSCALL" $how); said="inotify: "; fi
+  "${run[@]}" "$STEPDOWN" -u app -w "$T/w" -- touch "$T/out/ran" 2>"$T/err"
+  expect_eq "$how: a real run stops: 125" 125 "$?"
+  expect_match "$how: it names the cause" "cannot be watched .$said" "$(cat "$T/err")"
+  expect_match "$how: and what to do" "raise fs.inotify.max_user_instances" "$(cat "$T/err")"
+  expect_eq "$how: no file re-owned" 0:0 "$(files "$T/w")"
+  [ ! -e "$T/out/ran" ] && pass "$how: the workload did not run" || fail "$how: the workload ran"
+  rm -f "$T/out/ran"
+  "${run[@]}" "$STEPDOWN" --dry-run -u app -w "$T/w" -- true >/dev/null 2>"$T/err"
+  expect_eq "$how: a dry run exits 0" 0 "$?"
+  expect_match "$how: and warns that a real run would stop" "warning: a real run would stop here: $T/w: .*cannot be watched" "$(cat "$T/err")"
+done
+# Once everything is owned there is nothing to prove: no watch is needed.
+tree "$T/w"; chown -R 1000:1000 "$T/w"
+in_ns "$DENY_SYSCALL" inotify EPERM "$STEPDOWN" -u app -w "$T/w" -- true 2>"$T/err"
+expect_eq "inotify refused, nothing to change: exit 0" 0 "$?"
+
 # --allow-write needs only search permission on the parents, as the
 # openat2 O_PATH open did (a non-root start, a 0711 parent).
 mkdir -p "$T/srch/a/b"; chmod 0711 "$T/srch/a"

@@ -8,6 +8,8 @@
 #      file renamed over the entry about to be changed;
 #   2. a hard link to an outside file linked in, pinned, and unlinked again
 #      before its link count is read;
+#   3. a file of the tree moved out of it between the link count and the
+#      change (the change is then not made: the file is outside);
 #   4. a root 0700 directory renamed onto a declared name that is being
 #      created (mkdir then fails with EEXIST).
 . "$(dirname "$0")/lib.sh"
@@ -67,6 +69,29 @@ for step in "rm -f '$W/d/n'" \
   expect_eq "  exit 0" 0 "$rc"
   expect_eq "  the directory is app's" "1000:1000" "$(stat -c %u:%g "$W/d")"
 done
+
+# --- 3: moved out between the count and the change -------------------------
+# The count through the pin says 1 and the file is the tree's, but before
+# the change the attacker moves it to a directory of its own outside the
+# tree: it is looked at again (gone) and left alone. Moved away and back,
+# it is looked at again and changed.
+P3=$T/p3; mkdir -p "$P3"; chown 4444:4444 "$P3"
+W=$T/w3
+mkdir -p "$W/d"; chown 4444:4444 "$W/d"; chmod 0777 "$W/d"
+echo mine > "$W/d/f"; chown 0:0 "$W/d/f"; chmod 0640 "$W/d/f"
+hooked counted f "setpriv --reuid 4444 --regid 4444 --clear-groups mv '$W/d/f' '$P3/f'" \
+  -u app -w "$W" -- true 2>"$T/err"
+rc=$?
+[ -e "$P3/f" ] && pass "3: the attacker's step ran (the file is outside)" \
+  || fail "3: the attacker's step did not run"
+expect_eq "  the moved file keeps owner and mode" "0:0 640" "$(state "$P3/f")"
+expect_eq "  exit 0" 0 "$rc"
+expect_eq "  the directory is app's" "1000:1000" "$(stat -c %u:%g "$W/d")"
+echo mine > "$W/d/g"; chown 0:0 "$W/d/g" "$W/d"
+hooked counted g "setpriv --reuid 4444 --regid 4444 --clear-groups sh -c \"mv '$W/d/g' '$P3/g' && mv '$P3/g' '$W/d/g'\"" \
+  -u app -w "$W" -- true 2>"$T/err"
+expect_eq "3 (moved out and back): exit 0" 0 "$?"
+expect_eq "  looked at again and changed" "1000:1000" "$(stat -c %u:%g "$W/d/g")"
 
 # --- 4: a directory renamed onto the name being created --------------------
 P=$T/p4

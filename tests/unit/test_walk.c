@@ -6,8 +6,11 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "stepdown/walk.h"
@@ -213,6 +216,61 @@ START_TEST(walk_jobs_agree)
 }
 END_TEST
 
+/* An outside file linked in and unlinked again at full speed, by two
+ * processes, while the walk re-owns the directory over and over: the
+ * kernel drops a name's link count before the name leaves the dentry
+ * cache, so a count of 1 through the pin and a look by name at the pinned
+ * inode are seen for the outside file; neither may lead to a change. A
+ * few seconds of walks meet the outside file linked in some hundreds of
+ * times (the walk without its proof re-owned it in 4 runs of 4). */
+START_TEST(walk_link_toggle_race)
+{
+	sh("mkdir -p @/out @/w/d && echo public > @/out/pub && chmod 0666 @/out/pub");
+	char pub[512], name[2][600], d[512];
+	snprintf(pub, sizeof(pub), "%s/out/pub", base);
+	snprintf(d, sizeof(d), "%s/w/d", base);
+	pid_t kids[2];
+	for (int k = 0; k < 2; k++) {
+		snprintf(name[k], sizeof(name[k]), "%s/n", d);
+		if ((kids[k] = fork()) == 0) { /* until killed */
+			for (;;)
+				if (link(pub, name[k]) == 0)
+					unlink(name[k]);
+		}
+		ck_assert_int_gt(kids[k], 0);
+	}
+	struct timespec t0, now;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	uint64_t walks = 0, met = 0, changed_outside = 0;
+	do {
+		ck_assert_int_eq(chown(d, 0, 0), 0); /* it needs re-owning again */
+		struct walk_stats st;
+		walk("w", 1, false, &st);
+		ck_assert_uint_eq(st.errors, 0);
+		met += st.hardlinks;
+		walks++;
+		struct stat ps;
+		ck_assert_int_eq(stat(pub, &ps), 0);
+		if (ps.st_uid != 0 || ps.st_gid != 0 || (ps.st_mode & 07777) != 0666) {
+			changed_outside++;
+			ck_assert_int_eq(chown(pub, 0, 0), 0);
+			ck_assert_int_eq(chmod(pub, 0666), 0);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (now.tv_sec - t0.tv_sec < 4);
+	for (int k = 0; k < 2; k++) {
+		kill(kids[k], SIGKILL);
+		waitpid(kids[k], NULL, 0);
+	}
+	ck_assert_msg(met > 20, "the walk met the linked-in file only %llu times in %llu walks",
+		      (unsigned long long)met, (unsigned long long)walks);
+	ck_assert_msg(changed_outside == 0,
+		      "the outside file was re-owned %llu times in %llu walks (met linked in %llu)",
+		      (unsigned long long)changed_outside, (unsigned long long)walks,
+		      (unsigned long long)met);
+}
+END_TEST
+
 START_TEST(default_jobs_in_range)
 {
 	unsigned n = walk_default_jobs();
@@ -236,6 +294,7 @@ int main(void)
 	tcase_add_test(tc, walk_skips_owned_and_dry_run_changes_nothing);
 	tcase_add_loop_test(tc, walk_deep, 0, sizeof(depths_jobs) / sizeof(depths_jobs[0]));
 	tcase_add_test(tc, walk_jobs_agree);
+	tcase_add_test(tc, walk_link_toggle_race);
 	tcase_add_test(tc, default_jobs_in_range);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
