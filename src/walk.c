@@ -10,9 +10,9 @@
  *   it is not walked, and that is reported. So fds and memory are bounded
  *   whatever the depth, and no path is ever resolved from the root.
  * - An entry that needs no change costs one statx (restart). One that does
- *   is pinned, looked at through the pin and by name once more, and changed
- *   through the pin (own_pinned): see walk.h for why that one look by name
- *   is the proof that the change stays inside the tree.
+ *   is pinned, looked at through the pin, proven to have no name outside
+ *   the tree (the proof, above watch_level), and changed through the pin
+ *   (own_pinned).
  * - With several jobs, a walker that meets a subdirectory while another
  *   walker is idle hands it over through a small bounded queue. */
 #include "stepdown/walk.h"
@@ -383,8 +383,9 @@ static void record_unwatched(struct walker *w, int err)
 				  : "inotify: ",
 		  w->notify < 0 && err == ENOENT ? "/proc is not mounted" : strerror(err),
 		  first ? "; the walk needs /proc mounted and inotify: raise "
-			  "fs.inotify.max_user_instances or max_user_watches, or allow "
-			  "inotify_init1 and inotify_add_watch in the seccomp profile"
+			  "fs.inotify.max_user_instances (one per walk job) or max_user_watches, "
+			  "lower --jobs, or allow inotify_init1 and inotify_add_watch in the "
+			  "seccomp profile"
 			: "");
 }
 

@@ -7,10 +7,14 @@
  *   for non-directories, O_DIRECTORY|O_NOFOLLOW for directories) and changed
  *   through that fd, so a rename race cannot redirect a chown; nothing is
  *   ever changed by name;
- * - a non-directory is changed only when one look at its name, taken while
- *   the fd pins it, shows the pinned inode with exactly one link: at that
- *   moment its only name is inside the tree. A link that appears after the
- *   change is seen by a look through the fd, and the change is undone;
+ * - a non-directory is changed only when its link count through the fd is
+ *   1 and that link is proven to be its name in the tree: its directory is
+ *   watched (inotify) from before the pin, the directory's lock is taken
+ *   after the count is read, and no unlink or rename of the name was seen
+ *   (walk.c says why a look by name is not proof). A link that appears
+ *   after the change is seen through the fd, and the change is undone. No
+ *   watch to be had (no /proc, inotify refused or used up): no change, an
+ *   error;
  * - block and character devices are left alone and reported (only root can
  *   make them); other non-directories with several links are left alone and
  *   reported;
