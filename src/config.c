@@ -30,6 +30,7 @@ struct config_parse_state {
 	bool verbose, quiet;  /* -v, -q, or their variables */
 	bool verbosity_given; /* -v or -q on the command line: neither variable is read */
 	const char *allow_write_origin;
+	const char *supervise_origin; /* the last option given that needs supervision */
 	struct error *err;
 };
 
@@ -423,6 +424,47 @@ static int set_grace(struct config_parse_state *st, const char *s)
 	return 0;
 }
 
+static int set_term_delay(struct config_parse_state *st, const char *s)
+{
+	if (parse_seconds(s, &st->cfg->term_delay) < 0)
+		return error_set(st->err, -EINVAL,
+				 "%s: '%s' is not a whole number of seconds (0 to 86400)",
+				 st->origin, s);
+	if (st->cfg->term_delay)
+		st->supervise_origin = st->origin;
+	return 0;
+}
+
+/* A ','-separated list of exit statuses, 0..255; repeatable. */
+static int set_remap_exit(struct config_parse_state *st, const char *arg)
+{
+	const char *p = arg;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		char item[8];
+		uint32_t code;
+		if (n == 0 || n >= sizeof(item))
+			goto bad;
+		memcpy(item, p, n);
+		item[n] = '\0';
+		if (parse_u32(item, 255, &code) < 0)
+			goto bad;
+		st->cfg->remap_exit[code] = true;
+		st->cfg->has_remap_exit = true;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	st->supervise_origin = st->origin;
+	return 0;
+bad:
+	return error_set(st->err, -EINVAL,
+			 "%s: '%s' is not a comma-separated list of exit statuses from 0 to 255 "
+			 "(e.g. 143 for a workload that ends on SIGTERM)",
+			 st->origin, arg);
+}
+
 /* An option without a value turns *out on; its variable is a boolean. */
 static int set_switch(struct config_parse_state *st, const char *arg, bool *out)
 {
@@ -509,6 +551,10 @@ static const struct config_option options[] = {
 	  "deliver signal TO when FROM arrives (repeatable)" },
 	{ "--grace", 0, "STEPDOWN_GRACE", 0, required_argument, set_grace, "SECONDS",
 	  "leftover processes get SECONDS after TERM (default 5)" },
+	{ "--term-delay", 0, "STEPDOWN_TERM_DELAY", 0, required_argument, set_term_delay, "SECONDS",
+	  "hold the first SIGTERM that long before forwarding it" },
+	{ "--remap-exit", 0, "STEPDOWN_REMAP_EXIT", 0, required_argument, set_remap_exit,
+	  "CODE[,CODE]", "exit 0 when the command exits with CODE (repeatable)" },
 	{ "--exec", 0, "STEPDOWN_EXEC", 0, no_argument, set_exec, NULL,
 	  "no supervision: drop privileges and exec in place" },
 	{ "--jobs", 0, "STEPDOWN_JOBS", 0, required_argument, set_jobs, "N",
@@ -741,6 +787,11 @@ int config_parse(struct config *cfg, int argc, char *const argv[], char *const e
 				 "%s means nothing without --confine-writes (or "
 				 "STEPDOWN_CONFINE_WRITES=1); add it",
 				 st.allow_write_origin);
+	if (cfg->exec_mode && st.supervise_origin)
+		return error_set(err, -EINVAL,
+				 "%s needs stepdown to stay as the command's init; it cannot be "
+				 "used with --exec (STEPDOWN_EXEC)",
+				 st.supervise_origin);
 	if (optind >= argc)
 		return error_set(
 			err, -EINVAL,

@@ -23,15 +23,15 @@
 #include "stepdown/log.h"
 #include "stepdown/path.h"
 
-/* Signals the kernel raises for faults in stepdown itself: left unblocked
- * so a bug crashes loudly instead of hanging PID 1. */
-static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS };
-
+/* Every signal is blocked and read from the signalfd, the fault signals
+ * (SEGV, BUS, ILL, FPE, ABRT, TRAP, SYS) too: one sent with kill(2) is
+ * forwarded like any other. A real fault in stepdown itself still ends it:
+ * the kernel forces a synchronous fault signal through a blocked mask
+ * (unblocked, default action), and abort() unblocks SIGABRT before it
+ * raises it. */
 static void supervised_set(sigset_t *set)
 {
 	sigfillset(set);
-	for (size_t i = 0; i < sizeof(fault_signals) / sizeof(fault_signals[0]); i++)
-		sigdelset(set, fault_signals[i]);
 }
 
 void init_signals_block(struct init_signals *st)
@@ -122,12 +122,26 @@ static bool reap(struct supervisor *s)
 	}
 }
 
+/* The signals that ask a process to end: a stopped workload would keep
+ * them pending until the runtime's KILL, so SIGCONT follows them. */
+static bool stops_it(int sig)
+{
+	return sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGQUIT;
+}
+
+static int rewritten(const struct supervisor *s, int sig)
+{
+	return s->o->rewrite && s->o->rewrite[sig] ? s->o->rewrite[sig] : sig;
+}
+
 static void forward(struct supervisor *s, int sig)
 {
-	int to = s->o->rewrite && s->o->rewrite[sig] ? s->o->rewrite[sig] : sig;
+	int to = rewritten(s, sig);
 	pid_t target = s->o->signal_group ? -s->child : s->child;
 	if (kill(target, to) < 0 && errno != ESRCH)
 		log_warn("cannot forward signal %d to %d: %s", to, (int)target, strerror(errno));
+	else if ((stops_it(sig) || stops_it(to)) && to != SIGCONT)
+		(void)kill(target, SIGCONT); /* as shells and s6 do */
 }
 
 /* Parent pid of pid, from /proc/PID/stat; -1 when unreadable. */
@@ -352,13 +366,44 @@ int init_supervise(const struct init_launch *l, const struct init_options *o, in
 		log_warn("cannot leave the working directory: %s", strerror(errno));
 
 	pid_t self = getpid();
+	/* --term-delay: the first TERM (after --rewrite) is held until
+	 * held_until; the workload ending, or another stop signal, ends the
+	 * hold at once. */
+	int held = 0;
+	bool delayed = false;
+	uint64_t held_until = 0;
 	while (!s.child_done) {
+		int timeout = -1;
+		if (held) {
+			uint64_t now = now_ms();
+			timeout = now >= held_until ? 0 : (int)(held_until - now);
+		}
 		pid_t sender = 0;
-		int sig = next_signal(s.sfd, -1, &sender);
-		if (sig == SIGCHLD)
+		int sig = next_signal(s.sfd, timeout, &sender);
+		if (held && now_ms() >= held_until) {
+			forward(&s, held);
+			held = 0;
+		}
+		if (sig == SIGCHLD) {
 			reap(&s);
-		else if (sig > 0 && sender != self) /* e.g. SIGPIPE from our own stderr */
-			forward(&s, sig);
+		} else if (sig > 0 && sender != self) { /* e.g. SIGPIPE from our own stderr */
+			int to = rewritten(&s, sig);
+			if (o->term_delay && !delayed && to == SIGTERM) {
+				delayed = true;
+				held = sig;
+				held_until = now_ms() + (uint64_t)o->term_delay * 1000;
+				log_notice("SIGTERM held for %u s (--term-delay); a second stop "
+					   "signal sends it at once",
+					   o->term_delay);
+			} else if (held && stops_it(to)) {
+				forward(&s, held); /* a second TERM is that one */
+				if (to != SIGTERM)
+					forward(&s, sig);
+				held = 0;
+			} else {
+				forward(&s, sig);
+			}
+		}
 	}
 	drain(&s);
 	free(s.termed);

@@ -18,6 +18,7 @@
 #include "stepdown/log.h"
 #include "stepdown/plan.h"
 #include "stepdown/priv.h"
+#include "stepdown/reach.h"
 #include "stepdown/writable.h"
 
 #define PASSWD_FILE "/etc/passwd"
@@ -213,15 +214,16 @@ static int fix_writable(const struct config *cfg, const struct identity *who,
 }
 
 /* Phase 4 as non-root: nothing to chown; say which declared dir the
- * workload cannot write. */
+ * workload cannot write, and what stops it. */
 static void check_writable(const struct config *cfg, const struct ident *id)
 {
+	struct error err;
 	for (size_t i = 0; i < cfg->n_writable; i++)
-		if (access(cfg->writable[i], W_OK) != 0)
+		if (reach_check(cfg->writable[i], true, &err) < 0)
 			log_warn(
 				"--writable %s is not writable by uid %u (%s); started as non-root, "
 				"stepdown cannot fix that: mount it writable for this uid",
-				cfg->writable[i], (unsigned)id->uid, strerror(errno));
+				cfg->writable[i], (unsigned)id->uid, err.msg);
 }
 
 /* --confine-writes, before anything changes: probe Landlock, decide, and
@@ -355,6 +357,8 @@ static int print_plan(struct start *s)
 			     .dirs = s->who.switching ? s->dirs.dirs : NULL,
 			     .confine = s->cfg.confine_writes != CONFINE_OFF ? &s->cf : NULL };
 	plan_print(stdout, &plan);
+	if (s->who.switching)
+		reach_plan(&s->cfg, &s->who.id, s->home);
 	return fflush(stdout) == 0 ? 0 : EXIT_STEPDOWN_FAILED;
 }
 
@@ -387,8 +391,11 @@ static void settle_home(struct start *s)
 {
 	bool confined_out = s->confining && !confine_covers(&s->cf, s->home);
 	if (!s->cfg.home && env_home_unusable(s->home, confined_out)) {
-		log_notice("HOME %s is not writable by uid %u%s; using /tmp", s->home,
-			   (unsigned)s->who.id.uid, confined_out ? " under --confine-writes" : "");
+		struct error why;
+		bool blocked = !confined_out && reach_check(s->home, true, &why) < 0;
+		log_notice("HOME %s is not writable by uid %u%s%s%s; using /tmp", s->home,
+			   (unsigned)s->who.id.uid, confined_out ? " under --confine-writes" : "",
+			   blocked ? ": " : "", blocked ? why.msg : "");
 		s->home = "/tmp";
 	} else if (confined_out) {
 		log_warn("--home %s is not writable under --confine-writes", s->home);
@@ -415,7 +422,10 @@ static int run_workload(struct start *s)
 	}
 	struct init_options opts = { .signal_group = s->cfg.signal_group,
 				     .rewrite = s->cfg.rewrite,
-				     .grace = s->cfg.grace };
+				     .grace = s->cfg.grace,
+				     .term_delay = s->cfg.term_delay };
+	if (s->cfg.term_delay)
+		log_info("the first SIGTERM will be held %u s (--term-delay)", s->cfg.term_delay);
 	int exec_errno = 0;
 	int rc = init_supervise(&launch, &opts, &exec_errno);
 	if (rc < 0) {
@@ -425,6 +435,10 @@ static int run_workload(struct start *s)
 	if (exec_errno)
 		log_error("cannot run '%s': %s", s->cfg.command[0], exec_error_text(exec_errno));
 	log_info("workload ended with status %d (%.2f ms after start)", rc, elapsed_ms(&s->t0));
+	if (!exec_errno && s->cfg.remap_exit[rc]) {
+		log_info("exit status %d becomes 0 (--remap-exit)", rc);
+		rc = 0;
+	}
 	env_free(env);
 	return rc;
 }
@@ -481,6 +495,8 @@ static int start(struct start *s, int argc, char *argv[])
 		return rc;
 	log_info("privileges dropped and verified: uid=%u gid=%u (%.2f ms)", (unsigned)id->uid,
 		 (unsigned)id->gid, elapsed_ms(&s->t0));
+	if (s->who.switching && reach_declared(&s->cfg, id->name, s->home, false) < 0)
+		return EXIT_STEPDOWN_FAILED;
 	if (s->confining && (rc = confine_now(s)) != 0)
 		return rc;
 	settle_home(s);

@@ -139,10 +139,8 @@ int parse_rewrite(const char *s, int *from, int *to)
 	if (parse_signal(left, &a) < 0 || parse_signal(colon + 1, &b) < 0)
 		return -EINVAL;
 	/* Sources that never reach the signal loop: uncatchable, needed for
-	 * reaping, left unblocked for faults, or reserved by the C library. */
-	if (a == SIGKILL || a == SIGSTOP || a == SIGCHLD || a == SIGSEGV || a == SIGBUS ||
-	    a == SIGILL || a == SIGFPE || a == SIGABRT || a == SIGTRAP || a == SIGSYS ||
-	    (a > 31 && a < SIGRTMIN))
+	 * reaping, or reserved by the C library. */
+	if (a == SIGKILL || a == SIGSTOP || a == SIGCHLD || (a > 31 && a < SIGRTMIN))
 		return -EINVAL;
 	*from = a;
 	*to = b;

@@ -166,6 +166,18 @@ void plan_print(FILE *out, const struct plan *p)
 	print_signals(out, cfg);
 	fprintf(out, "  grace:     %u s between TERM and KILL for leftover processes\n",
 		cfg->grace);
+	if (cfg->term_delay)
+		fprintf(out,
+			"  term delay: the first SIGTERM is held %u s before it is forwarded "
+			"(it must fit in the runtime's stop timeout)\n",
+			cfg->term_delay);
+	if (cfg->has_remap_exit) {
+		fputs("  remap exit:", out);
+		for (int c = 0, n = 0; c < 256; c++)
+			if (cfg->remap_exit[c])
+				fprintf(out, "%s%d", n++ ? "," : " ", c);
+		fputs(" become exit 0\n", out);
+	}
 	for (size_t i = 0; i < cfg->n_writable; i++) {
 		const struct writable_dir *d = p->dirs ? &p->dirs[i] : NULL;
 		fputs("  writable:  ", out);

@@ -34,7 +34,10 @@ struct config {
 	bool signal_group;
 	int rewrite[PARSE_SIG_TABLE]; /* 0: deliver as received */
 	unsigned grace;               /* seconds */
-	unsigned jobs;                /* walk threads; 0: walk_default_jobs() */
+	unsigned term_delay;          /* seconds the first SIGTERM is held */
+	bool remap_exit[256];         /* these exit statuses of the command become 0 */
+	bool has_remap_exit;
+	unsigned jobs; /* walk threads; 0: walk_default_jobs() */
 	bool exec_mode;
 	enum confine_mode confine_writes;
 	char **allow_write; /* absolute paths, n_allow_write of them */

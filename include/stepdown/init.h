@@ -17,8 +17,8 @@ struct init_signals {
 	bool chld_ignored;
 };
 
-/* Block every signal but the kernel's fault signals (SEGV, BUS, ILL, FPE,
- * ABRT, TRAP, SYS) and record the original mask and whether SIGCHLD
+/* Block every signal (a real fault still ends stepdown: the kernel forces
+ * it through the mask) and record the original mask and whether SIGCHLD
  * was ignored.
  * Async-signal-safe; meant for the very start of the process. */
 void init_signals_block(struct init_signals *st);
@@ -32,9 +32,10 @@ struct init_launch {
 };
 
 struct init_options {
-	bool signal_group;  /* forward to the workload's process group */
-	const int *rewrite; /* PARSE_SIG_TABLE entries, 0 = unchanged */
-	unsigned grace;     /* seconds between TERM and KILL for leftovers */
+	bool signal_group;   /* forward to the workload's process group */
+	const int *rewrite;  /* PARSE_SIG_TABLE entries, 0 = unchanged */
+	unsigned grace;      /* seconds between TERM and KILL for leftovers */
+	unsigned term_delay; /* seconds the first TERM is held before it is forwarded */
 };
 
 /* Map an exec errno to 127 (not found) or 126 (found but not runnable). */

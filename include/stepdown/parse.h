@@ -27,9 +27,9 @@ int parse_signal(const char *s, int *out);
 const char *parse_signal_name(int sig);
 
 /* "FROM:TO": both parsed by parse_signal. FROM may not be KILL or STOP
- * (they cannot be caught), CHLD (stepdown needs it to reap), a fault signal
- * (SEGV BUS ILL FPE ABRT TRAP SYS, left unblocked) or a signal the C library
- * reserves (between 31 and SIGRTMIN): none of them is ever forwarded. */
+ * (they cannot be caught), CHLD (stepdown needs it to reap) or a signal the
+ * C library reserves (between 31 and SIGRTMIN): none of them is ever
+ * forwarded. The fault signals are forwarded when sent, so they may. */
 int parse_rewrite(const char *s, int *from, int *to);
 
 /* One capability name: "NET_BIND_SERVICE", "cap_net_bind_service". */

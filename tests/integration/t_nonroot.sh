@@ -19,7 +19,7 @@ expect_eq "no_new_privs set anyway" 1 "$(status_field "$T/out/work.status" NoNew
 expect_eq "said once on stderr" 1 "$(grep -c "started as uid 1234 gid 1234, not root" "$T/err")"
 expect_match "  naming the user it could not become" "not as 'app' \(uid 1000" "$(cat "$T/err")"
 expect_eq "unwritable HOME replaced by /tmp" /tmp "$(cat "$T/out/home")"
-expect_match "  and said so" "HOME /root is not writable by uid 1234; using /tmp" "$(cat "$T/err")"
+expect_match "  and said so, with what stops it" "HOME /root is not writable by uid 1234: /root is mode 0700, owned by 0:0 \(not writable\); using /tmp" "$(cat "$T/err")"
 
 # No --user at all as non-root is fine too, and a writable HOME is kept.
 mkdir -p "$T/h1234" && chown 1234 "$T/h1234"

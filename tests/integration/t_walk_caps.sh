@@ -75,10 +75,10 @@ expect_eq "  missing parents root-owned 0755 (despite umask 077)" "0:0 755 0:0 7
 expect_eq "  the dir itself app-owned 0755" "1000:1000 755" "$(stat -c '%u:%g %a' "$T/new/a/b" 2>&1)"
 expect_eq "  the workload wrote there as app" 1000:1000 "$(stat -c %u:%g "$T/new/a/b/written" 2>&1)"
 # An existing parent keeps its owner and mode.
-mkdir -p "$T/keep"; chown 1001:1001 "$T/keep"; chmod 0750 "$T/keep"
+mkdir -p "$T/keep"; chown 1001:1001 "$T/keep"; chmod 0751 "$T/keep"
 in_ns "$STEPDOWN" -u app -w "$T/keep/made" -- true 2>"$T/err"
 expect_eq "missing dir under an existing parent: exit 0" 0 "$?"
-expect_eq "  the existing parent unchanged" "1001:1001 750" "$(stat -c '%u:%g %a' "$T/keep")"
+expect_eq "  the existing parent unchanged" "1001:1001 751" "$(stat -c '%u:%g %a' "$T/keep")"
 expect_eq "  the new dir app-owned 0755" "1000:1000 755" "$(stat -c '%u:%g %a' "$T/keep/made" 2>&1)"
 
 # ---- --dry-run counts, changes nothing, creates nothing -----------------

@@ -108,6 +108,29 @@ static void describe(const char *const *args, const char *const *env, char *buf,
 		used += (size_t)snprintf(buf + used, len - used, "'%s' ", args[i]);
 }
 
+/* --remap-exit: a list, repeatable, each code 0..255 and nothing else;
+ * --term-delay 0 is off, so it goes with --exec. */
+START_TEST(test_config_remap_and_delay)
+{
+	struct config cfg;
+	struct error err;
+	char *argv[] = { "stepdown", "--remap-exit", "143,0", "--remap-exit=255", "--term-delay",
+			 "7",        "sh",           NULL };
+	optind = 1;
+	ck_assert_int_eq(config_parse(&cfg, 7, argv, (char *[]){ NULL }, &err), 0);
+	for (int c = 0; c < 256; c++)
+		ck_assert_msg(cfg.remap_exit[c] == (c == 0 || c == 143 || c == 255), "code %d", c);
+	ck_assert(cfg.has_remap_exit);
+	ck_assert_uint_eq(cfg.term_delay, 7);
+	config_free(&cfg);
+	char *off[] = { "stepdown", "--exec", "--term-delay", "0", "sh", NULL };
+	ck_assert_int_eq(config_parse(&cfg, 5, off, (char *[]){ NULL }, &err), 0);
+	ck_assert(!cfg.has_remap_exit);
+	ck_assert_uint_eq(cfg.term_delay, 0);
+	config_free(&cfg);
+}
+END_TEST
+
 /* ------------------------------------------------------------ refused input */
 
 struct bad_case {
@@ -189,6 +212,24 @@ static const struct bad_case bad_cases[] = {
 	{ { "stepdown", "sh", NULL }, { "STEPDOWN_JOBS=0", NULL }, "STEPDOWN_JOBS" },
 	{ { "stepdown", "--grace", "", "sh", NULL }, { NULL }, "grace" },
 	{ { "stepdown", "--grace", "5s", "sh", NULL }, { NULL }, "grace" },
+	/* --term-delay, --remap-exit: bad values, and with --exec */
+	{ { "stepdown", "--term-delay", "1.5", "sh", NULL }, { NULL }, "term-delay" },
+	{ { "stepdown", "--term-delay", "-1", "sh", NULL }, { NULL }, "term-delay" },
+	{ { "stepdown", "--term-delay", "86401", "sh", NULL }, { NULL }, "term-delay" },
+	{ { "stepdown", "--term-delay", "", "sh", NULL }, { NULL }, "term-delay" },
+	{ { "stepdown", "--remap-exit", "256", "sh", NULL }, { NULL }, "0 to 255" },
+	{ { "stepdown", "--remap-exit", "-1", "sh", NULL }, { NULL }, "0 to 255" },
+	{ { "stepdown", "--remap-exit", "", "sh", NULL }, { NULL }, "remap-exit" },
+	{ { "stepdown", "--remap-exit", "1,,2", "sh", NULL }, { NULL }, "remap-exit" },
+	{ { "stepdown", "--remap-exit", "143,", "sh", NULL }, { NULL }, "remap-exit" },
+	{ { "stepdown", "--remap-exit", "TERM", "sh", NULL }, { NULL }, "remap-exit" },
+	{ { "stepdown", "--remap-exit", "1 2", "sh", NULL }, { NULL }, "remap-exit" },
+	{ { "stepdown", "--remap-exit", "1000000000000", "sh", NULL }, { NULL }, "remap-exit" },
+	{ { "stepdown", "--remap-exit", "143", "--exec", "sh", NULL }, { NULL }, "--exec" },
+	{ { "stepdown", "--exec", "--term-delay", "2", "sh", NULL }, { NULL }, "--exec" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_EXEC=1", "STEPDOWN_TERM_DELAY=2", NULL },
+	  "STEPDOWN_TERM_DELAY" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_REMAP_EXIT=143,x", NULL }, "STEPDOWN_REMAP_EXIT" },
 	/* bad environment values, for options not on the command line */
 	{ { "stepdown", "sh", NULL }, { "STEPDOWN_USER_FROM=mnt", NULL }, "STEPDOWN_USER_FROM" },
 	{ { "stepdown", "sh", NULL }, { "STEPDOWN_WRITABLE=data", NULL }, "STEPDOWN_WRITABLE" },
@@ -1279,6 +1320,8 @@ static const struct {
 	{ "--signal-group", NULL, NULL },
 	{ "--rewrite", "TERM:QUIT", NULL },
 	{ "--grace", "9", NULL },
+	{ "--term-delay", "4", NULL },
+	{ "--remap-exit", "143", NULL },
 	{ "--exec", NULL, NULL },
 	{ "--jobs", "3", NULL },
 	{ "--confine-writes", NULL, NULL },
@@ -1326,6 +1369,11 @@ static const char *config_diff(const struct config *a, const struct config *b)
 		return "rewrite";
 	if (a->grace != b->grace)
 		return "grace";
+	if (a->term_delay != b->term_delay)
+		return "term_delay";
+	if (a->has_remap_exit != b->has_remap_exit ||
+	    memcmp(a->remap_exit, b->remap_exit, sizeof(a->remap_exit)) != 0)
+		return "remap_exit";
 	if (a->jobs != b->jobs)
 		return "jobs";
 	if (a->exec_mode != b->exec_mode)
@@ -1406,6 +1454,7 @@ static Suite *config_suite(void)
 	tcase_add_loop_test(tc, test_config_ok, 0, (int)N_ELEMS(ok_cases));
 	tcase_add_test(tc, test_config_all_options);
 	tcase_add_test(tc, test_config_default_grace_value);
+	tcase_add_test(tc, test_config_remap_and_delay);
 	tcase_add_loop_test(tc, test_config_keep_cap_kept, 0, (int)N_ELEMS(kept_caps));
 	suite_add_tcase(s, tc);
 

@@ -457,10 +457,7 @@ static const struct rewrite_case rewrite_cases[] = {
 	{ "STOP:TERM", -EINVAL, 0, 0 },
 	{ "19:TERM", -EINVAL, 0, 0 },
 	{ "CHLD:TERM", -EINVAL, 0, 0 },
-	/* never reach the loop: fault signals stay unblocked, 32/33 are libc's */
-	{ "SEGV:TERM", -EINVAL, 0, 0 },
-	{ "ABRT:TERM", -EINVAL, 0, 0 },
-	{ "SIGSYS:TERM", -EINVAL, 0, 0 },
+	/* never reach the loop: 32/33 are libc's */
 	{ "32:TERM", -EINVAL, 0, 0 },
 	{ "33:TERM", -EINVAL, 0, 0 },
 	{ "CLD:TERM", -EINVAL, 0, 0 },
@@ -473,6 +470,10 @@ static const struct rewrite_case rewrite_cases[] = {
 	{ "15:3", 0, SIGTERM, SIGQUIT },
 	{ "TERM:KILL", 0, SIGTERM, SIGKILL },
 	{ "INT:TERM", 0, SIGINT, SIGTERM },
+	/* fault signals sent with kill are forwarded, so they may be rewritten */
+	{ "SEGV:TERM", 0, SIGSEGV, SIGTERM },
+	{ "ABRT:QUIT", 0, SIGABRT, SIGQUIT },
+	{ "SIGSYS:TERM", 0, SIGSYS, SIGTERM },
 	{ "HUP:USR1", 0, SIGHUP, SIGUSR1 },
 	{ "WINCH:CHLD", 0, SIGWINCH, SIGCHLD },
 };
