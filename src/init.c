@@ -22,6 +22,7 @@
 #include "stepdown/exit_codes.h"
 #include "stepdown/log.h"
 #include "stepdown/path.h"
+#include "stepdown/test_hook.h"
 
 /* Every signal is blocked and read from the signalfd, the fault signals
  * (SEGV, BUS, ILL, FPE, ABRT, TRAP, SYS) too: one sent with kill(2) is
@@ -364,6 +365,7 @@ int init_supervise(const struct init_launch *l, const struct init_options *o, in
 	}
 	if (chdir("/") < 0)
 		log_warn("cannot leave the working directory: %s", strerror(errno));
+	TEST_HOOK("supervise", "workload");
 
 	pid_t self = getpid();
 	/* --term-delay: the first TERM (after --rewrite) is held until
