@@ -61,7 +61,10 @@ int priv_last_cap(void)
 static int read_cap_sets(struct priv_caps *caps)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	/* Zeroed although capget fills both: valgrind's model of capget
+	 * marks only the first struct as written, whatever the version. */
 	struct __user_cap_data_struct data[2];
+	memset(data, 0, sizeof(data));
 	memset(caps, 0, sizeof(*caps));
 	if (syscall(SYS_capget, &hdr, data) < 0)
 		return -errno;
