@@ -5,7 +5,9 @@
 # workload's status well before the 5 s after which podman would SIGKILL
 # (137). Orphans are reaped (checked from the host, in the container's PID
 # namespace); a background process the workload leaves behind gets its
-# grace period, and one that ignores TERM is killed when it ends.
+# grace period, and one that ignores TERM is killed when it ends. With
+# --term-delay the TERM is held inside podman's stop timeout; a workload
+# stopped by SIGTSTP still stops on podman stop (SIGCONT follows the TERM).
 . "$(dirname "$0")/lib.sh"
 
 cat > "$T/Containerfile" <<EOF
@@ -14,11 +16,12 @@ ENTRYPOINT ["/usr/local/bin/stepdown", "--user", "app", "--"]
 EOF
 build_image localhost/sd-life:test "$T"
 
-# stop_ms CONTAINER: podman stop -t 5; sets STOP_MS to how long it took.
+# stop_ms CONTAINER [TIMEOUT]: podman stop -t TIMEOUT (default 5); sets
+# STOP_MS to how long it took.
 stop_ms() {
   local t0
   t0=$(now_ms)
-  pm stop -t 5 "$1" >/dev/null
+  pm stop -t "${2:-5}" "$1" >/dev/null
   STOP_MS=$(( $(now_ms) - t0 ))
 }
 
@@ -100,5 +103,44 @@ wait_for "$T/out/ready" || fail "the workload did not start"
 stop_ms "$c"
 expect_eq "a workload killed by the TERM: 143" 143 "$(exit_code "$c")"
 expect_between "  at once (ms)" 0 3000 "$STOP_MS"
+pm rm -f -t 0 "$c" >/dev/null
+
+# ---- --term-delay: the TERM is held, inside podman's stop timeout -----------
+# As a preStop sleep would: podman stop -t 10 sends TERM at once; stepdown
+# holds it 2 s, then the workload's handler runs and its status is the
+# container's, well before podman's SIGKILL at 10 s (137).
+work='trap "echo TERM >> /out/signals; exit 42" TERM
+  touch /out/ready; while :; do sleep 0.1; done'
+c=$(name); new_out
+prun -d --name "$c" "${CAPS[@]}" -v "$T/out:/out" \
+  --entrypoint '["/usr/local/bin/stepdown", "--user", "app", "--term-delay", "2", "--"]' \
+  localhost/sd-life:test sh -c "$work" >/dev/null
+wait_for "$T/out/ready" || fail "the workload did not start"
+stop_ms "$c" 10
+expect_eq "--term-delay 2, podman stop -t 10: the workload's status" 42 "$(exit_code "$c")"
+expect_eq "  its TERM handler ran once" TERM "$(cat "$T/out/signals" 2>&1)"
+expect_between "  stop took the delay, not podman's 10 s (ms)" 2000 8000 "$STOP_MS"
+pm rm -f -t 0 "$c" >/dev/null
+
+# ---- a stopped workload still stops ------------------------------------------
+# SIGTSTP sent to the container is forwarded and stops the workload (state
+# T). podman stop's TERM is forwarded and followed by SIGCONT, so the
+# workload wakes, runs its handler and exits at once, not at podman's
+# SIGKILL after 5 s.
+work='trap "echo TERM >> /out/signals; exit 42" TERM
+  touch /out/ready; while :; do sleep 0.1; done'
+c=$(name); new_out
+prun -d --name "$c" "${CAPS[@]}" -v "$T/out:/out" localhost/sd-life:test sh -c "$work" >/dev/null
+wait_for "$T/out/ready" || fail "the workload did not start"
+hp=$(host_pid "$c")
+pm kill --signal TSTP "$c" >/dev/null
+stopped() { ns_status "$hp" | awk -v p="$hp" '$3 == p && $4 == "sh" { print $2 }'; }
+n=50
+while [ "$(stopped)" != T ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+expect_eq "SIGTSTP to the container: the workload is stopped" T "$(stopped)"
+stop_ms "$c"
+expect_eq "  podman stop: the workload's status (not 137)" 42 "$(exit_code "$c")"
+expect_eq "  its TERM handler ran once" TERM "$(cat "$T/out/signals" 2>&1)"
+expect_between "  at once, before podman's 5 s (ms)" 0 3000 "$STOP_MS"
 pm rm -f -t 0 "$c" >/dev/null
 finish
