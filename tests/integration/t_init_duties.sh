@@ -106,8 +106,9 @@ expect_eq "a real fault in stepdown ends it by SIGSEGV" 139 "$rc"
 # --- 2: --remap-exit --------------------------------------------------------
 in_ns "$STEPDOWN" --remap-exit 143 -u app -- /bin/sh -c 'kill -TERM $$' 2>/dev/null
 expect_eq "--remap-exit 143: death by SIGTERM becomes 0" 0 "$?"
-in_ns "$STEPDOWN" --remap-exit 143 -u app -- /bin/sh -c 'exit 143' 2>/dev/null
+in_ns "$STEPDOWN" -v --remap-exit 143 -u app -- /bin/sh -c 'exit 143' 2>"$T/err"
 expect_eq "--remap-exit 143: exit 143 becomes 0" 0 "$?"
+expect_match "  -v says so" "exit status 143 becomes 0 \(--remap-exit\)" "$(cat "$T/err")"
 in_ns "$STEPDOWN" --remap-exit 143 -u app -- /bin/sh -c 'kill -INT $$' 2>/dev/null
 expect_eq "--remap-exit 143: death by SIGINT stays 130" 130 "$?"
 STEPDOWN_REMAP_EXIT=3,4 in_ns "$STEPDOWN" -u app -- /bin/sh -c 'exit 4' 2>/dev/null
@@ -123,6 +124,8 @@ in_ns "$STEPDOWN" --exec --remap-exit 143 -u app -- true 2>"$T/err"
 expect_eq "--remap-exit with --exec: refused: 125" 125 "$?"
 
 # --- 3: --term-delay --------------------------------------------------------
+in_ns "$STEPDOWN" -v --term-delay 2 -u app -- true 2>"$T/err"
+expect_match "-v shows the delay" "the first SIGTERM will be held 2 s \(--term-delay\)" "$(cat "$T/err")"
 start --term-delay 2 -- python3 "$T/handler.py" "$T/out" exit
 t0=$(date +%s.%N); kill -TERM "$SD"
 wait_got SIGTERM 60 || fail "--term-delay 2: TERM never arrived"
