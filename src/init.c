@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,17 +30,33 @@
  * forwarded like any other. A real fault in stepdown itself still ends it:
  * the kernel forces a synchronous fault signal through a blocked mask
  * (unblocked, default action), and abort() unblocks SIGABRT before it
- * raises it. */
+ * raises it.
+ *
+ * The mask is the kernel's, all 64 signals: sigfillset leaves out the ones
+ * the C library keeps for itself (32 and 33 in glibc, 32 to 34 in musl), so
+ * a kill -33 would end stepdown, and glibc's sigprocmask drops them again,
+ * hence the raw system call. Nothing here needs them: they serve threads
+ * (cancellation, set*id across threads, timer threads), and the walk's
+ * threads have ended before the drop and the supervision. */
+#define KERNEL_SIGSET_SIZE (_NSIG / 8) /* as both C libraries pass it */
+
 static void supervised_set(sigset_t *set)
 {
-	sigfillset(set);
+	memset(set, 0, sizeof(*set));
+	memset(set, 0xff, KERNEL_SIGSET_SIZE); /* KILL and STOP: the kernel ignores them */
+}
+
+static void set_mask(const sigset_t *set, sigset_t *old)
+{
+	(void)syscall(SYS_rt_sigprocmask, SIG_SETMASK, set, old, KERNEL_SIGSET_SIZE);
 }
 
 void init_signals_block(struct init_signals *st)
 {
 	sigset_t set;
 	supervised_set(&set);
-	sigprocmask(SIG_SETMASK, &set, &st->original_mask);
+	memset(&st->original_mask, 0, sizeof(st->original_mask));
+	set_mask(&set, &st->original_mask);
 	struct sigaction sa;
 	st->chld_ignored = sigaction(SIGCHLD, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN;
 }
@@ -67,12 +84,12 @@ static int exec_workload(const struct init_launch *l)
 		umask(l->umask);
 	if (l->signals->chld_ignored)
 		signal(SIGCHLD, SIG_IGN);
-	sigprocmask(SIG_SETMASK, &l->signals->original_mask, NULL);
+	set_mask(&l->signals->original_mask, NULL);
 	int e = -path_exec(l->argv[0], l->argv, l->envp);
 	/* Back to stepdown's own state, in case the caller goes on. */
 	sigset_t set;
 	supervised_set(&set);
-	sigprocmask(SIG_SETMASK, &set, NULL);
+	set_mask(&set, NULL);
 	return -e;
 }
 
@@ -350,7 +367,7 @@ int init_supervise(const struct init_launch *l, const struct init_options *o, in
 
 	/* Blocking: next_signal reads only when a signal is there or when it
 	 * may wait forever. */
-	s.sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	s.sfd = (int)syscall(SYS_signalfd4, -1, &set, KERNEL_SIGSET_SIZE, SFD_CLOEXEC);
 	if (s.sfd < 0)
 		return -errno;
 	/* Inherited SIG_IGN for SIGCHLD would make the kernel reap for us and
