@@ -263,6 +263,44 @@ static int set_allow_write(struct config_parse_state *st, const char *arg)
 	return add_allow_write(st->cfg, arg, st->origin, st->err);
 }
 
+/* --groups=strict|runtime */
+static int set_groups(struct config_parse_state *st, const char *arg)
+{
+	if (strcmp(arg, "strict") == 0 || strcmp(arg, "runtime") == 0) {
+		st->cfg->groups_strict = arg[0] == 's';
+		return 0;
+	}
+	return error_set(st->err, -EINVAL,
+			 "%s='%s': use strict (the user's own groups only) or runtime (also "
+			 "those stepdown was started with, the default)",
+			 st->origin, arg);
+}
+
+static int add_device_path(struct config *cfg, const char *path, const char *origin,
+			   struct error *err)
+{
+	char *norm;
+	return add_path(cfg, &cfg->device_paths, &cfg->n_device_paths, path, origin, &norm, err);
+}
+
+/* --device-groups[=PATH[:PATH]] (repeatable), or its variable: a boolean
+ * or the paths. */
+static int set_device_groups(struct config_parse_state *st, const char *arg)
+{
+	bool on = true;
+	if (st->from_env && parse_bool(arg, &on) == 0) {
+		st->cfg->device_groups = on;
+		return 0;
+	}
+	st->cfg->device_groups = true;
+	if (!arg)
+		return 0;
+	char *copy = NULL;
+	int r = add_env_paths(st, arg, &copy, add_device_path);
+	free(copy);
+	return r;
+}
+
 /* --confine-writes[=best-effort] (arg NULL: no value), or its variable:
  * a boolean or best-effort. */
 static int set_confine(struct config_parse_state *st, const char *arg)
@@ -539,6 +577,10 @@ static const struct config_option options[] = {
 	  "run as the owner of PATH when it is not root" },
 	{ "--writable", 'w', "STEPDOWN_WRITABLE", 0, required_argument, set_writable, "DIR",
 	  "a directory the workload must write (repeatable)" },
+	{ "--groups", 0, "STEPDOWN_GROUPS", 0, required_argument, set_groups, "strict",
+	  "only the user's own groups, not the runtime's too" },
+	{ "--device-groups", 0, "STEPDOWN_DEVICE_GROUPS", 0, optional_argument, set_device_groups,
+	  "PATH", "join the groups of the GPU devices it cannot open" },
 	{ "--keep-cap", 0, "STEPDOWN_KEEP_CAPS", 0, required_argument, set_keep_caps, "CAP[,CAP]",
 	  "capabilities kept across the switch (ambient)" },
 	{ "--home", 0, "STEPDOWN_HOME", 0, required_argument, set_home, "DIR",
@@ -813,6 +855,9 @@ void config_free(struct config *cfg)
 	free(cfg->storage_writable_env);
 	free(cfg->allow_write);
 	free(cfg->storage_allow_write_env);
+	free(cfg->device_paths);
+	cfg->device_paths = NULL;
+	cfg->n_device_paths = 0;
 	cfg->writable = NULL;
 	cfg->storage_writable_env = NULL;
 	cfg->n_writable = 0;

@@ -454,6 +454,61 @@ int ident_resolve(const char *spec, const char *passwd_path, const char *group_p
 	return r;
 }
 
+int ident_kernel_groups(gid_t **groups, size_t *n_groups, struct error *err)
+{
+	*groups = NULL;
+	*n_groups = 0;
+	int n = getgroups(0, NULL);
+	if (n < 0)
+		return error_set(err, -errno, "getgroups: %s", strerror(errno));
+	gid_t *g = calloc((size_t)n + 1, sizeof(gid_t));
+	if (!g)
+		return error_set(err, -ENOMEM, "out of memory");
+	if (n > 0 && (n = getgroups(n, g)) < 0) {
+		int e = errno;
+		free(g);
+		return error_set(err, -e, "getgroups: %s", strerror(e));
+	}
+	qsort(g, (size_t)n, sizeof(gid_t), cmp_gid);
+	*groups = g;
+	*n_groups = (size_t)n;
+	return 0;
+}
+
+int ident_root_groups(const char *passwd_path, const char *group_path, gid_t **groups,
+		      size_t *n_groups, struct error *err)
+{
+	char *pw = NULL, *gr = NULL;
+	size_t pwlen = 0, grlen = 0;
+	int r;
+	*groups = NULL;
+	*n_groups = 0;
+	if ((r = read_db(passwd_path, &pw, &pwlen, err)) < 0)
+		return r;
+	if ((r = read_db(group_path, &gr, &grlen, err)) < 0) {
+		free(pw);
+		return r;
+	}
+	struct ident root = { 0 };
+	struct pw_query q = { .uid = 0, .out = &root };
+	r = pw ? for_each_line(pw, pwlen, match_passwd, &q) : 0;
+	struct member_query m = { .user = r > 0 ? root.name : "root" };
+	if (r >= 0)
+		r = add_group(&m, r > 0 ? root.gid : 0);
+	if (r >= 0 && gr)
+		r = for_each_line(gr, grlen, match_member, &m);
+	ident_free(&root);
+	free(pw);
+	free(gr);
+	if (r < 0) {
+		free(m.groups);
+		return error_set(err, r, "cannot collect root's groups: %s", strerror(-r));
+	}
+	*groups = m.groups;
+	*n_groups = m.n;
+	return 0;
+}
+
 int ident_current(const char *passwd_path, struct ident *out, struct error *err)
 {
 	memset(out, 0, sizeof(*out));
@@ -461,26 +516,13 @@ int ident_current(const char *passwd_path, struct ident *out, struct error *err)
 	out->uid = getuid();
 	out->gid = getgid();
 
-	int n = getgroups(0, NULL);
-	if (n < 0)
-		return error_set(err, -errno, "getgroups: %s", strerror(errno));
-	if (n > 0) {
-		out->groups = calloc((size_t)n, sizeof(gid_t));
-		if (!out->groups)
-			return error_set(err, -ENOMEM, "out of memory");
-		n = getgroups(n, out->groups);
-		if (n < 0) {
-			int e = errno;
-			ident_free(out);
-			return error_set(err, -e, "getgroups: %s", strerror(e));
-		}
-		qsort(out->groups, (size_t)n, sizeof(gid_t), cmp_gid);
-		out->n_groups = (size_t)n;
-	}
+	int r = ident_kernel_groups(&out->groups, &out->n_groups, err);
+	if (r < 0)
+		return r;
 
 	char *pw = NULL;
 	size_t pwlen = 0;
-	int r = read_db(passwd_path, &pw, &pwlen, err);
+	r = read_db(passwd_path, &pw, &pwlen, err);
 	if (r < 0) {
 		ident_free(out);
 		return r;

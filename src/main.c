@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include "stepdown/config.h"
 #include "stepdown/env.h"
 #include "stepdown/exit_codes.h"
+#include "stepdown/groups.h"
 #include "stepdown/identity.h"
 #include "stepdown/init.h"
 #include "stepdown/log.h"
@@ -88,6 +90,113 @@ static int choose_identity(const struct config *cfg, struct identity *who)
 			  missing);
 		return EXIT_STEPDOWN_FAILED;
 	}
+	return 0;
+}
+
+/* Started as non-root: once per gid, the devices that need it and the
+ * runtime's way to grant it. */
+static void report_needs_gid(const struct groups_result *g, size_t first)
+{
+	gid_t gid = g->devices[first].gid;
+	for (size_t j = 0; j < first; j++)
+		if (g->devices[j].verdict == GROUPS_DEVICE_NEEDS_GID && g->devices[j].gid == gid)
+			return; /* said already */
+	char paths[1024];
+	size_t len = 0;
+	paths[0] = '\0';
+	for (size_t j = first; j < g->n_devices && len < sizeof(paths); j++)
+		if (g->devices[j].verdict == GROUPS_DEVICE_NEEDS_GID && g->devices[j].gid == gid)
+			len += (size_t)snprintf(paths + len, sizeof(paths) - len, "%s%s",
+						len ? ", " : "", g->devices[j].path);
+	log_notice("the workload cannot open %s (group %u may read and write): started as "
+		   "non-root, stepdown cannot add groups; start the container with --group-add "
+		   "%u (Kubernetes: supplementalGroups: [%u])",
+		   paths, (unsigned)gid, (unsigned)gid, (unsigned)gid);
+}
+
+/* Phase 3b's report: each gid added and why, and each device that could
+ * not be joined, with what to do. */
+static void report_groups(const struct groups_result *g)
+{
+	for (size_t i = 0; i < g->n_added; i++) {
+		const struct groups_added *a = &g->added[i];
+		if (a->from == GROUPS_FROM_RUNTIME)
+			log_info("groups: %u kept, the runtime's grant (stepdown was started with "
+				 "it; --groups=strict drops it)",
+				 (unsigned)a->gid);
+		else
+			log_info("groups: %u joined for %s", (unsigned)a->gid, a->path);
+	}
+	for (size_t i = 0; i < g->n_devices; i++) {
+		const struct groups_device *d = &g->devices[i];
+		unsigned mode = (unsigned)d->mode & 07777, uid = d->uid, gid = d->gid;
+		switch (d->verdict) {
+		case GROUPS_DEVICE_OPEN:
+			log_info("--device-groups: %s (mode %04o, %u:%u): the user can open it "
+				 "already",
+				 d->path, mode, uid, gid);
+			break;
+		case GROUPS_DEVICE_JOINED:
+			log_info("--device-groups: %s (mode %04o, %u:%u): opens with group %u", d->path,
+				 mode, uid, gid, gid);
+			break;
+		case GROUPS_DEVICE_ROOT_ONLY:
+			log_warn("--device-groups: %s is mode %04o, owned by %u:0: only group root "
+				 "may open it, and stepdown does not hand out gid 0; give the node "
+				 "a group of its own on the host (a udev rule with GROUP=\"render\"), "
+				 "or make it 0666",
+				 d->path, mode, uid);
+			break;
+		case GROUPS_DEVICE_NEEDS_GID:
+			report_needs_gid(g, i);
+			break;
+		case GROUPS_DEVICE_CLOSED:
+			(d->given ? log_warn : log_info)(
+				"--device-groups: %s is mode %04o, owned by %u:%u: its group cannot "
+				"read and write it either; not joined",
+				d->path, mode, uid, gid);
+			break;
+		case GROUPS_DEVICE_NOT_CHAR:
+			log_warn("--device-groups: %s is not a character device (a %s); ignored: "
+				 "give the device node itself",
+				 d->path, S_ISLNK(d->mode) ? "symlink, not followed" : "other file");
+			break;
+		case GROUPS_DEVICE_MISSING:
+			log_warn("--device-groups: %s does not exist; ignored", d->path);
+			break;
+		}
+	}
+}
+
+/* Phase 3b: the final groups (groups.h). Returns 0 or an exit code. */
+static int choose_groups(const struct config *cfg, struct identity *who,
+			 struct groups_result *res)
+{
+	struct error err;
+	struct groups_options o = { .strict = cfg->groups_strict,
+				    .devices = cfg->device_groups,
+				    .device_paths = cfg->device_paths,
+				    .n_device_paths = cfg->n_device_paths,
+				    .dev_root = "/dev",
+				    .switching = who->switching };
+	gid_t *started = NULL, *root = NULL;
+	int r = 0;
+	if (who->switching && !cfg->groups_strict) {
+		if ((r = ident_kernel_groups(&started, &o.n_started_with, &err)) == 0)
+			r = ident_root_groups(PASSWD_FILE, GROUP_FILE, &root, &o.n_root_groups,
+					      &err);
+		o.started_with = started;
+		o.root_groups = root;
+	}
+	if (r == 0)
+		r = groups_choose(&o, &who->id, res, &err);
+	free(started);
+	free(root);
+	if (r < 0) {
+		log_error("groups: %s", err.msg);
+		return EXIT_STEPDOWN_FAILED;
+	}
+	report_groups(res);
 	return 0;
 }
 
@@ -318,6 +427,7 @@ struct start {
 	char **envp;
 	struct config cfg;
 	struct identity who;
+	struct groups_result groups;
 	const char *home;
 	struct confine cf;
 	bool confining;
@@ -350,6 +460,7 @@ static int print_plan(struct start *s)
 {
 	struct plan plan = { .cfg = &s->cfg,
 			     .id = &s->who.id,
+			     .groups = &s->groups,
 			     .switch_identity = s->who.switching,
 			     .home = s->home,
 			     .is_pid1 = getpid() == 1,
@@ -447,6 +558,7 @@ static void finish(struct start *s)
 {
 	writable_free(&s->dirs);
 	confine_free(&s->cf);
+	groups_free(&s->groups);
 	identity_free(&s->who);
 	config_free(&s->cfg);
 }
@@ -468,6 +580,8 @@ static int start(struct start *s, int argc, char *argv[])
 
 	/* Phase 3: identity, from /etc/passwd and /etc/group. */
 	if ((rc = choose_identity(cfg, &s->who)) != 0)
+		return rc;
+	if ((rc = choose_groups(cfg, &s->who, &s->groups)) != 0)
 		return rc;
 	const struct ident *id = &s->who.id;
 	s->home = env_choose_home(cfg->home, s->who.switching, id->has_entry, id->home, s->envp);

@@ -127,6 +127,44 @@ static void print_confine(FILE *out, const struct plan *p)
 	}
 }
 
+/* Where each added gid came from, and what --device-groups saw. */
+static void print_groups(FILE *out, const struct plan *p)
+{
+	static const char *const verdicts[] = {
+		[GROUPS_DEVICE_OPEN] = "opens already",
+		[GROUPS_DEVICE_JOINED] = "joined",
+		[GROUPS_DEVICE_ROOT_ONLY] = "not joined: only group root may open it",
+		[GROUPS_DEVICE_NEEDS_GID] = "cannot open it: the runtime must add its group",
+		[GROUPS_DEVICE_CLOSED] = "not joined: its group cannot read and write it",
+		[GROUPS_DEVICE_NOT_CHAR] = "ignored: not a character device",
+		[GROUPS_DEVICE_MISSING] = "ignored: does not exist",
+	};
+	const struct groups_result *g = p->groups;
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->n_added; i++) {
+		fprintf(out, "  group:     %u ", (unsigned)g->added[i].gid);
+		if (g->added[i].from == GROUPS_FROM_RUNTIME) {
+			fputs("from the runtime (stepdown was started with it)\n", out);
+		} else {
+			fputs("for ", out);
+			put(out, g->added[i].path);
+			fputc('\n', out);
+		}
+	}
+	if (p->cfg->device_groups && !g->n_devices)
+		fputs("  device:    none of the GPU or accelerator nodes is here\n", out);
+	for (size_t i = 0; i < g->n_devices; i++) {
+		const struct groups_device *d = &g->devices[i];
+		fputs("  device:    ", out);
+		put(out, d->path);
+		if (d->verdict <= GROUPS_DEVICE_CLOSED)
+			fprintf(out, " (mode %04o, %u:%u)", (unsigned)d->mode & 07777,
+				(unsigned)d->uid, (unsigned)d->gid);
+		fprintf(out, ": %s\n", verdicts[d->verdict]);
+	}
+}
+
 void plan_print(FILE *out, const struct plan *p)
 {
 	const struct config *cfg = p->cfg;
@@ -152,6 +190,7 @@ void plan_print(FILE *out, const struct plan *p)
 	for (size_t i = 0; i < id->n_groups; i++)
 		fprintf(out, "%s%u", i ? "," : "", (unsigned)id->groups[i]);
 	fprintf(out, "%s\n", id->n_groups ? "" : "none");
+	print_groups(out, p);
 	fputs("  HOME:      ", out);
 	put(out, p->home);
 	fputc('\n', out);

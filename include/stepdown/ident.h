@@ -65,6 +65,16 @@ int ident_resolve(const char *spec, const char *passwd_path, const char *group_p
  * groups from the kernel, name and home from passwd when it has an entry. */
 int ident_current(const char *passwd_path, struct ident *out, struct error *err);
 
+/* The supplementary groups this process has, sorted (malloc'd). */
+int ident_kernel_groups(gid_t **groups, size_t *n_groups, struct error *err);
+
+/* The groups root (uid 0) holds through the user database: its passwd
+ * entry's primary group (0 without an entry) and every group that lists
+ * its name ("root" without an entry); malloc'd, in file order. A runtime
+ * gives PID 1 these by itself, so they are no operator's grant. */
+int ident_root_groups(const char *passwd_path, const char *group_path, gid_t **groups,
+		      size_t *n_groups, struct error *err);
+
 void ident_free(struct ident *id);
 
 /* Read a whole file into a NUL-terminated malloc'd buffer, at most max bytes.

@@ -7,12 +7,14 @@
 
 #include "stepdown/confine.h"
 #include "stepdown/config.h"
+#include "stepdown/groups.h"
 #include "stepdown/ident.h"
 #include "stepdown/writable.h"
 
 struct plan {
 	const struct config *cfg;
 	const struct ident *id;
+	const struct groups_result *groups; /* what was added to id's groups, or NULL */
 	bool switch_identity; /* false: started as non-root, identity kept */
 	const char *home;
 	bool is_pid1;
