@@ -131,6 +131,37 @@ START_TEST(test_config_remap_and_delay)
 }
 END_TEST
 
+/* --groups strict|runtime; --device-groups alone, with paths (a list,
+ * repeatable), and its variable as a boolean or as the paths. */
+START_TEST(test_config_groups)
+{
+	struct call c;
+	call_run(&c,
+		 (const char *[]){ "stepdown", "--groups=strict", "--device-groups=/dev/a:/x//b",
+				   "--device-groups", "--device-groups=/dev/c", "sh", NULL },
+		 NULL);
+	ck_assert_msg(c.rc == 0, "%s", c.err);
+	ck_assert(c.cfg.groups_strict && c.cfg.device_groups);
+	ck_assert_uint_eq(c.cfg.n_device_paths, 3);
+	ck_assert_str_eq(c.cfg.device_paths[0], "/dev/a");
+	ck_assert_str_eq(c.cfg.device_paths[1], "/x/b");
+	ck_assert_str_eq(c.cfg.device_paths[2], "/dev/c");
+	call_free(&c);
+	call_run(&c, (const char *[]){ "stepdown", "--groups", "runtime", "sh", NULL }, NULL);
+	ck_assert(c.rc == 0 && !c.cfg.groups_strict && !c.cfg.device_groups);
+	call_free(&c);
+	call_run(&c, (const char *[]){ "stepdown", "sh", NULL },
+		 (const char *[]){ "STEPDOWN_DEVICE_GROUPS=/dev/k", NULL });
+	ck_assert(c.rc == 0 && c.cfg.device_groups && c.cfg.n_device_paths == 1);
+	ck_assert_str_eq(c.cfg.device_paths[0], "/dev/k");
+	call_free(&c);
+	call_run(&c, (const char *[]){ "stepdown", "sh", NULL },
+		 (const char *[]){ "STEPDOWN_DEVICE_GROUPS=0", NULL });
+	ck_assert(c.rc == 0 && !c.cfg.device_groups && c.cfg.n_device_paths == 0);
+	call_free(&c);
+}
+END_TEST
+
 /* ------------------------------------------------------------ refused input */
 
 struct bad_case {
@@ -230,6 +261,17 @@ static const struct bad_case bad_cases[] = {
 	{ { "stepdown", "sh", NULL }, { "STEPDOWN_EXEC=1", "STEPDOWN_TERM_DELAY=2", NULL },
 	  "STEPDOWN_TERM_DELAY" },
 	{ { "stepdown", "sh", NULL }, { "STEPDOWN_REMAP_EXIT=143,x", NULL }, "STEPDOWN_REMAP_EXIT" },
+	/* --groups, --device-groups */
+	{ { "stepdown", "--groups=loose", "sh", NULL }, { NULL }, "use strict" },
+	{ { "stepdown", "--groups", "", "sh", NULL }, { NULL }, "use strict" },
+	{ { "stepdown", "--groups", "STRICT", "sh", NULL }, { NULL }, "use strict" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_GROUPS=1", NULL }, "STEPDOWN_GROUPS" },
+	{ { "stepdown", "--device-groups=dev/kfd", "sh", NULL }, { NULL }, "absolute" },
+	{ { "stepdown", "--device-groups=/dev/a::/dev/b", "sh", NULL }, { NULL }, "empty" },
+	{ { "stepdown", "--device-groups=", "sh", NULL }, { NULL }, "empty" },
+	{ { "stepdown", "--device-groups=/dev/../etc/x", "sh", NULL }, { NULL }, "'..'" },
+	{ { "stepdown", "sh", NULL }, { "STEPDOWN_DEVICE_GROUPS=kfd", NULL },
+	  "STEPDOWN_DEVICE_GROUPS" },
 	/* bad environment values, for options not on the command line */
 	{ { "stepdown", "sh", NULL }, { "STEPDOWN_USER_FROM=mnt", NULL }, "STEPDOWN_USER_FROM" },
 	{ { "stepdown", "sh", NULL }, { "STEPDOWN_WRITABLE=data", NULL }, "STEPDOWN_WRITABLE" },
@@ -1314,6 +1356,8 @@ static const struct {
 	{ "--user", "app", NULL },
 	{ "--user-from", "/out", NULL },
 	{ "--writable", "/data", NULL },
+	{ "--groups", "strict", NULL },
+	{ "--device-groups", NULL, NULL },
 	{ "--keep-cap", "NET_RAW", NULL },
 	{ "--home", "/h", NULL },
 	{ "--umask", "027", NULL },
@@ -1357,6 +1401,11 @@ static const char *config_diff(const struct config *a, const struct config *b)
 		return "user_from";
 	if (!same_list(a->writable, a->n_writable, b->writable, b->n_writable))
 		return "writable";
+	if (a->groups_strict != b->groups_strict)
+		return "groups_strict";
+	if (a->device_groups != b->device_groups ||
+	    !same_list(a->device_paths, a->n_device_paths, b->device_paths, b->n_device_paths))
+		return "device_groups";
 	if (a->keep_caps != b->keep_caps)
 		return "keep_caps";
 	if (!same_str(a->home, b->home))
@@ -1455,6 +1504,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_config_all_options);
 	tcase_add_test(tc, test_config_default_grace_value);
 	tcase_add_test(tc, test_config_remap_and_delay);
+	tcase_add_test(tc, test_config_groups);
 	tcase_add_loop_test(tc, test_config_keep_cap_kept, 0, (int)N_ELEMS(kept_caps));
 	suite_add_tcase(s, tc);
 
