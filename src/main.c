@@ -137,15 +137,16 @@ static void report_groups(const struct groups_result *g)
 				 d->path, mode, uid, gid);
 			break;
 		case GROUPS_DEVICE_JOINED:
-			log_info("--device-groups: %s (mode %04o, %u:%u): opens with group %u", d->path,
-				 mode, uid, gid, gid);
+			log_info("--device-groups: %s (mode %04o, %u:%u): opens with group %u",
+				 d->path, mode, uid, gid, gid);
 			break;
 		case GROUPS_DEVICE_ROOT_ONLY:
-			log_warn("--device-groups: %s is mode %04o, owned by %u:0: only group root "
-				 "may open it, and stepdown does not hand out gid 0; give the node "
-				 "a group of its own on the host (a udev rule with GROUP=\"render\"), "
-				 "or make it 0666",
-				 d->path, mode, uid);
+			log_warn(
+				"--device-groups: %s is mode %04o, owned by %u:0: only group root "
+				"may open it, and stepdown does not hand out gid 0; give the node "
+				"a group of its own on the host (a udev rule with GROUP=\"render\"), "
+				"or make it 0666",
+				d->path, mode, uid);
 			break;
 		case GROUPS_DEVICE_NEEDS_GID:
 			report_needs_gid(g, i);
@@ -159,7 +160,8 @@ static void report_groups(const struct groups_result *g)
 		case GROUPS_DEVICE_NOT_CHAR:
 			log_warn("--device-groups: %s is not a character device (a %s); ignored: "
 				 "give the device node itself",
-				 d->path, S_ISLNK(d->mode) ? "symlink, not followed" : "other file");
+				 d->path,
+				 S_ISLNK(d->mode) ? "symlink, not followed" : "other file");
 			break;
 		case GROUPS_DEVICE_MISSING:
 			log_warn("--device-groups: %s does not exist; ignored", d->path);
@@ -169,8 +171,7 @@ static void report_groups(const struct groups_result *g)
 }
 
 /* Phase 3b: the final groups (groups.h). Returns 0 or an exit code. */
-static int choose_groups(const struct config *cfg, struct identity *who,
-			 struct groups_result *res)
+static int choose_groups(const struct config *cfg, struct identity *who, struct groups_result *res)
 {
 	struct error err;
 	struct groups_options o = { .strict = cfg->groups_strict,

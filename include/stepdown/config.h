@@ -27,8 +27,8 @@ struct config {
 	 * normal form, in storage_paths: one '/' between components, none at
 	 * the end except for "/" itself. */
 	size_t n_writable;
-	bool groups_strict; /* --groups=strict: the user's own groups only */
-	bool device_groups; /* --device-groups */
+	bool groups_strict;  /* --groups=strict: the user's own groups only */
+	bool device_groups;  /* --device-groups */
 	char **device_paths; /* --device-groups=PATH:...: absolute, n_device_paths */
 	size_t n_device_paths;
 	uint64_t keep_caps; /* bit n = capability n */

@@ -53,15 +53,15 @@ struct groups_device {
 };
 
 struct groups_options {
-	bool strict;                   /* --groups=strict: the user's own only */
-	bool devices;                  /* --device-groups */
-	char *const *device_paths;     /* --device-groups=PATH..., looked at too */
+	bool strict;               /* --groups=strict: the user's own only */
+	bool devices;              /* --device-groups */
+	char *const *device_paths; /* --device-groups=PATH..., looked at too */
 	size_t n_device_paths;
-	const char *dev_root;          /* "/dev"; the tests point it elsewhere */
-	bool switching;                /* started as root: groups can be set */
-	const gid_t *started_with;     /* the supplementary groups stepdown has now */
+	const char *dev_root;      /* "/dev"; the tests point it elsewhere */
+	bool switching;            /* started as root: groups can be set */
+	const gid_t *started_with; /* the supplementary groups stepdown has now */
 	size_t n_started_with;
-	const gid_t *root_groups;      /* what root holds through the image's files */
+	const gid_t *root_groups; /* what root holds through the image's files */
 	size_t n_root_groups;
 };
 
