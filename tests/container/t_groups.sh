@@ -6,7 +6,8 @@
 #     holds 3000 and 4242 and opens the node read-write; without it, the
 #     runtime's 3000 is still kept, and the open fails;
 #   - a Pod with securityContext.supplementalGroups under podman kube play:
-#     the workload holds them.
+#     the workload holds them (PID 1, stepdown, holds the workload's set
+#     too once it dropped, so what it was given is not read from it).
 . "$(dirname "$0")/lib.sh"
 
 cat > "$T/Containerfile" <<EOF
@@ -39,7 +40,7 @@ pm rm -f -t 0 "$c" >/dev/null
 c=$(name); new_out
 prun -d --name "$c" "${CAPS[@]}" -v "$T/out:/out" --device "$T/render:/dev/dri/renderD128" \
   --group-add 3000 --entrypoint '["/usr/local/bin/stepdown", "--user", "app", "--"]' \
-  localhost/sd-groups:test sh -c "$work || touch /out/refused; exec sleep 60" >/dev/null
+  localhost/sd-groups:test sh -c '( exec 3<>/dev/dri/renderD128 ) || touch /out/refused; exec sleep 60' >/dev/null
 wait_for "$T/out/refused" || fail "without --device-groups the open did not fail"
 expect_eq "without --device-groups: 3000 kept, 4242 not joined" "1000 2000 3000" \
   "$(workload_groups "$(host_pid "$c")")"
@@ -74,8 +75,6 @@ wait_running "$ctr" || { fail "the pod did not run"; cat "$T/play.log"; }
 hp=$(host_pid "$ctr")
 n=50
 while [ -z "$(tr -d ' \n' < "/proc/$hp/task/$hp/children" 2>/dev/null)" ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
-expect_eq "  PID 1 was given them" "5000 5001" \
-  "$(sed -n 's/^Groups:[[:space:]]*//p' "/proc/$hp/status" | tr -s ' \t' ' ' | sed 's/ $//')"
 expect_eq "  the workload (app) holds them with its own" "1000 2000 5000 5001" "$(workload_groups "$hp")"
 pm kube down "$T/pod.yaml" >/dev/null 2>&1 || pm pod rm -f "$pod" >/dev/null 2>&1
 finish
