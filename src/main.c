@@ -197,6 +197,10 @@ static int choose_groups(const struct config *cfg, struct identity *who, struct 
 		log_error("groups: %s", err.msg);
 		return EXIT_STEPDOWN_FAILED;
 	}
+	if (!who->switching && cfg->groups_strict && who->id.n_groups)
+		log_notice("--groups=strict: started as non-root, stepdown cannot drop the %zu "
+			   "supplementary group(s) it was started with; the workload keeps them",
+			   who->id.n_groups);
 	report_groups(res);
 	return 0;
 }

@@ -15,7 +15,7 @@ struct plan {
 	const struct config *cfg;
 	const struct ident *id;
 	const struct groups_result *groups; /* what was added to id's groups, or NULL */
-	bool switch_identity; /* false: started as non-root, identity kept */
+	bool switch_identity;               /* false: started as non-root, identity kept */
 	const char *home;
 	bool is_pid1;
 	char *const *envp;               /* the workload's environment, for PATH */

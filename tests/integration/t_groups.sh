@@ -106,4 +106,7 @@ expect_match "  says once which gid renderD128 and kfd need, and the runtime fla
 expect_eq "  once" 1 "$(grep -c 'group-add 4242' "$T/err")"
 mkdev setpriv --reuid 1000 --regid 1000 --groups 4242 -- "$STEPDOWN" --device-groups -- sh -c "$rw" 2>"$T/err"
 expect_eq "non-root with the gid granted: opens them, nothing said" "0:" "$?:$(grep 'cannot open' "$T/err")"
+in_ns setpriv --reuid 1000 --regid 1000 --groups 2000 -- "$STEPDOWN" --groups=strict -- sh -c "$show" 2>"$T/err"
+expect_eq "non-root with --groups=strict: the groups cannot be dropped" "2000" "$(groups_of)"
+expect_match "  and it says so" "--groups=strict: started as non-root, stepdown cannot drop the 1 supplementary" "$(cat "$T/err")"
 finish
