@@ -122,6 +122,12 @@ static void check_config(const struct config *cfg, const struct vec *argv)
 	for (size_t i = 0; i < cfg->n_allow_write; i++)
 		FUZZ_CHECK(normal(cfg->allow_write[i]), "allow_write[%zu] \"%s\" is not normal", i,
 			   cfg->allow_write[i]);
+	FUZZ_CHECK(cfg->n_device_paths == 0 || cfg->device_groups,
+		   "device paths accepted with --device-groups off");
+	for (size_t i = 0; i < cfg->n_device_paths; i++)
+		FUZZ_CHECK(absolute(cfg->device_paths[i]) && normal(cfg->device_paths[i]),
+			   "device_paths[%zu] \"%s\" is not absolute and normal", i,
+			   cfg->device_paths[i]);
 	FUZZ_CHECK(!cfg->home || (absolute(cfg->home) && normal(cfg->home)),
 		   "home \"%s\" not absolute and normal", cfg->home);
 	FUZZ_CHECK(!cfg->has_umask || cfg->umask <= 0777, "umask %#o", (unsigned)cfg->umask);
