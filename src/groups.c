@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "stepdown/declared.h"
+
 static bool has_gid(const gid_t *set, size_t n, gid_t gid)
 {
 	for (size_t i = 0; i < n; i++)
@@ -38,7 +40,7 @@ static bool holds(const struct chooser *c, gid_t gid)
 static int add(struct chooser *c, gid_t gid, enum groups_from from, const char *path)
 {
 	struct groups_result *res = c->res;
-	if (c->id->n_groups + res->n_added >= IDENT_MAX_GROUPS)
+	if (c->id->n_groups + res->n_added + 1 > IDENT_MAX_GROUPS)
 		return error_set(c->err, -E2BIG, "more than %u supplementary groups",
 				 IDENT_MAX_GROUPS);
 	struct groups_added *grown = realloc(res->added, (res->n_added + 1) * sizeof(*grown));
@@ -51,16 +53,33 @@ static int add(struct chooser *c, gid_t gid, enum groups_from from, const char *
 	return 0;
 }
 
+static int not_kept(struct chooser *c, gid_t gid)
+{
+	struct groups_result *res = c->res;
+	gid_t *grown = realloc(res->not_kept, (res->n_not_kept + 1) * sizeof(*grown));
+	if (!grown)
+		return error_set(c->err, -ENOMEM, "out of memory");
+	res->not_kept = grown;
+	res->not_kept[res->n_not_kept++] = gid;
+	return 0;
+}
+
 /* Each gid the runtime started stepdown with, unless it is 0, root's own
- * through the image's files, or the user has it already. */
+ * through the image's files, the overflow gid, or the user has it already. */
 static int add_runtime(struct chooser *c)
 {
 	const struct groups_options *o = c->o;
 	for (size_t i = 0; i < o->n_started_with; i++) {
 		gid_t g = o->started_with[i];
-		if (g == 0 || has_gid(o->root_groups, o->n_root_groups, g) || holds(c, g))
-			continue;
-		int r = add(c, g, GROUPS_FROM_RUNTIME, NULL);
+		int r = 0;
+		if (g == 0)
+			continue; /* root's, always: not worth a word */
+		if (g == o->overflow_gid)
+			c->res->overflow = true;
+		else if (has_gid(o->root_groups, o->n_root_groups, g))
+			r = not_kept(c, g);
+		else if (!holds(c, g))
+			r = add(c, g, GROUPS_FROM_RUNTIME, NULL);
 		if (r < 0)
 			return r;
 	}
@@ -76,11 +95,13 @@ static enum groups_verdict judge(const struct chooser *c, const struct stat *st)
 	if (st->st_uid == c->id->uid)
 		return (m & 0600) == 0600 ? GROUPS_DEVICE_OPEN : GROUPS_DEVICE_CLOSED;
 	if (holds(c, st->st_gid)) {
+		if ((m & 060) != 060)
+			return GROUPS_DEVICE_CLOSED;
 		for (size_t i = 0; i < c->res->n_added; i++)
 			if (c->res->added[i].gid == st->st_gid &&
 			    c->res->added[i].from == GROUPS_FROM_DEVICE)
 				return GROUPS_DEVICE_JOINED; /* by an earlier device */
-		return (m & 060) == 060 ? GROUPS_DEVICE_OPEN : GROUPS_DEVICE_CLOSED;
+		return GROUPS_DEVICE_OPEN;
 	}
 	if ((m & 06) == 06)
 		return GROUPS_DEVICE_OPEN;
@@ -88,17 +109,24 @@ static enum groups_verdict judge(const struct chooser *c, const struct stat *st)
 		return GROUPS_DEVICE_CLOSED;
 	if (st->st_gid == 0)
 		return GROUPS_DEVICE_ROOT_ONLY;
+	if (st->st_gid == c->o->overflow_gid)
+		return GROUPS_DEVICE_UNMAPPED;
 	return c->o->switching ? GROUPS_DEVICE_JOINED : GROUPS_DEVICE_NEEDS_GID;
 }
 
-static struct groups_device *new_device(struct chooser *c, const char *path, bool given)
+/* NULL past the bound (counted) or when out of memory (-ENOMEM in *r). */
+static struct groups_device *new_device(struct chooser *c, const char *path, bool given, int *r)
 {
 	struct groups_result *res = c->res;
-	if (res->n_devices >= GROUPS_MAX_DEVICES)
+	if (res->n_devices >= GROUPS_MAX_DEVICES) {
+		res->n_skipped++;
 		return NULL;
+	}
 	struct groups_device *grown = realloc(res->devices, (res->n_devices + 1) * sizeof(*grown));
-	if (!grown)
+	if (!grown) {
+		*r = error_set(c->err, -ENOMEM, "out of memory");
 		return NULL;
+	}
 	res->devices = grown;
 	struct groups_device *d = &res->devices[res->n_devices++];
 	*d = (struct groups_device){ .given = given };
@@ -106,34 +134,59 @@ static struct groups_device *new_device(struct chooser *c, const char *path, boo
 	return d;
 }
 
-/* One node, looked at without following a symlink. From the default list
- * only character devices are recorded; a given path always is. */
-static int look(struct chooser *c, int dirfd, const char *name, const char *path, bool given)
+static int judge_node(struct chooser *c, struct groups_device *d, const struct stat *st)
+{
+	d->mode = st->st_mode;
+	d->uid = st->st_uid;
+	d->gid = st->st_gid;
+	if (!S_ISCHR(st->st_mode)) {
+		d->verdict = GROUPS_DEVICE_NOT_CHAR;
+		return 0;
+	}
+	d->verdict = judge(c, st);
+	if (d->verdict == GROUPS_DEVICE_JOINED && !holds(c, st->st_gid))
+		return add(c, st->st_gid, GROUPS_FROM_DEVICE, d->path);
+	return 0;
+}
+
+/* A node of the default list: dirfd/name, not following a symlink; only
+ * character devices are recorded. */
+static int look(struct chooser *c, int dirfd, const char *name, const char *path)
 {
 	struct stat st;
-	int r = fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW);
-	bool is_char = r == 0 && S_ISCHR(st.st_mode);
-	if (!is_char && !given)
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISCHR(st.st_mode))
 		return 0;
-	struct groups_device *d = new_device(c, path, given);
+	int r = 0;
+	struct groups_device *d = new_device(c, path, false, &r);
+	return d ? judge_node(c, d, &st) : r;
+}
+
+/* A given path, always recorded: opened O_PATH with no symlink in any
+ * component (declared.c), then looked at through that fd. */
+static int look_given(struct chooser *c, const char *path)
+{
+	int r = 0;
+	struct groups_device *d = new_device(c, path, true, &r);
 	if (!d)
-		return 0; /* past the bound: not looked at, nothing joined for it */
+		return r;
+	struct error why;
+	struct stat st;
+	int fd;
+	r = declared_open_path(path, &fd, &why);
+	if (r == 0) {
+		r = fstat(fd, &st) < 0 ? -errno : 0;
+		close(fd);
+	}
+	if (r == -ELOOP) {
+		d->verdict = GROUPS_DEVICE_SYMLINK;
+		return 0;
+	}
 	if (r < 0) {
 		d->verdict = GROUPS_DEVICE_MISSING;
+		d->err = -r;
 		return 0;
 	}
-	d->mode = st.st_mode & 07777;
-	d->uid = st.st_uid;
-	d->gid = st.st_gid;
-	if (!is_char) {
-		d->verdict = GROUPS_DEVICE_NOT_CHAR;
-		d->mode = st.st_mode;
-		return 0;
-	}
-	d->verdict = judge(c, &st);
-	if (d->verdict == GROUPS_DEVICE_JOINED && !holds(c, st.st_gid))
-		return add(c, st.st_gid, GROUPS_FROM_DEVICE, path);
-	return 0;
+	return judge_node(c, d, &st);
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -160,24 +213,29 @@ static int scan(struct chooser *c, const char *sub, const char *const *prefixes,
 	char *names[GROUPS_MAX_DEVICES];
 	size_t n = 0;
 	struct dirent *e;
-	while (n < GROUPS_MAX_DEVICES && (e = readdir(d))) {
+	int r = 0;
+	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
 		for (size_t i = 0; i < n_prefixes; i++) {
 			if (strncmp(e->d_name, prefixes[i], strlen(prefixes[i])) == 0) {
-				if ((names[n] = strdup(e->d_name)))
-					n++;
+				if (n == GROUPS_MAX_DEVICES)
+					c->res->n_skipped++;
+				else if (!(names[n++] = strdup(e->d_name)))
+					r = error_set(c->err, -ENOMEM, "out of memory");
 				break;
 			}
 		}
 	}
-	qsort(names, n, sizeof(*names), cmp_name);
-	int r = 0;
+	if (r == 0)
+		qsort(names, n, sizeof(*names), cmp_name);
 	for (size_t i = 0; i < n; i++) {
 		char path[GROUPS_PATH_MAX];
-		int pw = snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		if (r == 0 && pw > 0 && (size_t)pw < sizeof(path))
-			r = look(c, dirfd(d), names[i], path, false);
+		if (r == 0) {
+			int pw = snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+			if (pw > 0 && (size_t)pw < sizeof(path))
+				r = look(c, dirfd(d), names[i], path);
+		}
 		free(names[i]);
 	}
 	closedir(d);
@@ -185,7 +243,8 @@ static int scan(struct chooser *c, const char *sub, const char *const *prefixes,
 }
 
 /* The nodes GPU and accelerator runtimes hand a container: DRM (AMD,
- * Intel), ROCm's compute node, NVIDIA's, and the kernel's accel class. */
+ * Intel), ROCm's compute node, NVIDIA's (MIG's capability nodes too), and
+ * the kernel's accel class. */
 static int add_devices(struct chooser *c)
 {
 	static const char *const dri[] = { "card", "renderD" };
@@ -193,10 +252,10 @@ static int add_devices(struct chooser *c)
 	static const char *const all[] = { "" };
 	int r;
 	if ((r = scan(c, "dri", dri, 2)) < 0 || (r = scan(c, "", top, 2)) < 0 ||
-	    (r = scan(c, "accel", all, 1)) < 0)
+	    (r = scan(c, "nvidia-caps", all, 1)) < 0 || (r = scan(c, "accel", all, 1)) < 0)
 		return r;
 	for (size_t i = 0; i < c->o->n_device_paths && r == 0; i++)
-		r = look(c, AT_FDCWD, c->o->device_paths[i], c->o->device_paths[i], true);
+		r = look_given(c, c->o->device_paths[i]);
 	return r;
 }
 
@@ -239,6 +298,7 @@ int groups_choose(const struct groups_options *o, struct ident *id, struct group
 void groups_free(struct groups_result *res)
 {
 	free(res->added);
+	free(res->not_kept);
 	free(res->devices);
 	memset(res, 0, sizeof(*res));
 }

@@ -475,6 +475,140 @@ int ident_kernel_groups(gid_t **groups, size_t *n_groups, struct error *err)
 	return 0;
 }
 
+/* Root's groups are the runtime's reading of the files, not ours: a line
+ * ident_parse_*_line refuses as malformed (blanks, a CR, extra fields, a
+ * "+6", any length) may still have given root a group. So this reading is
+ * lenient, to leave out more rather than less: each field trimmed of
+ * blanks and CRs, extra fields ignored, a gid with an optional '+'. */
+struct lenient_line {
+	const char *field[4];
+	size_t len[4];
+	size_t n;
+};
+
+static void lenient_split(const char *line, size_t len, struct lenient_line *out)
+{
+	out->n = 0;
+	size_t pos = 0;
+	while (out->n < 4) {
+		const char *colon = memchr(line + pos, ':', len - pos);
+		size_t end = colon ? (size_t)(colon - line) : len;
+		size_t a = pos, b = end;
+		while (a < b && strchr(" \t\r", line[a]))
+			a++;
+		while (b > a && strchr(" \t\r", line[b - 1]))
+			b--;
+		out->field[out->n] = line + a;
+		out->len[out->n++] = b - a;
+		if (!colon)
+			break;
+		pos = end + 1;
+	}
+}
+
+static bool lenient_id(const char *s, size_t n, uint32_t *out)
+{
+	if (n && *s == '+') {
+		s++;
+		n--;
+	}
+	uint64_t v = 0;
+	if (n == 0 || n > 10)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+#define ROOT_NAMES 8
+
+struct root_names {
+	char name[ROOT_NAMES][256];
+	size_t n;
+};
+
+/* Is one of the comma-separated, blank-trimmed members one of root's names? */
+static bool lists_root(const char *m, size_t len, const struct root_names *rn)
+{
+	size_t pos = 0;
+	while (pos <= len) {
+		const char *comma = memchr(m + pos, ',', len - pos);
+		size_t end = comma ? (size_t)(comma - m) : len, a = pos, b = end;
+		while (a < b && strchr(" \t\r", m[a]))
+			a++;
+		while (b > a && strchr(" \t\r", m[b - 1]))
+			b--;
+		for (size_t i = 0; i < rn->n; i++)
+			if (b - a == strlen(rn->name[i]) && memcmp(m + a, rn->name[i], b - a) == 0)
+				return true;
+		if (!comma)
+			break;
+		pos = end + 1;
+	}
+	return false;
+}
+
+typedef int (*raw_line_fn)(const char *line, size_t len, void *ctx);
+
+/* Every line, of any length; no copy. */
+static int for_each_raw_line(const char *buf, size_t len, raw_line_fn fn, void *ctx)
+{
+	size_t pos = 0;
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - buf) : len;
+		int r = fn(buf + pos, end - pos, ctx);
+		if (r < 0)
+			return r;
+		pos = end + 1;
+	}
+	return 0;
+}
+
+struct root_query {
+	struct root_names names;
+	struct member_query m;
+};
+
+/* A passwd line with uid 0: its name (blank-trimmed) and its gid. */
+static int root_entry(const char *line, size_t len, void *ctx)
+{
+	struct root_query *q = ctx;
+	struct lenient_line f;
+	uint32_t uid, gid;
+	lenient_split(line, len, &f);
+	if (f.n < 3 || !lenient_id(f.field[2], f.len[2], &uid) || uid != 0)
+		return 0;
+	if (f.n >= 4 && lenient_id(f.field[3], f.len[3], &gid)) {
+		int r = add_group(&q->m, gid);
+		if (r < 0)
+			return r;
+	}
+	if (q->names.n < ROOT_NAMES && f.len[0] && f.len[0] < sizeof(q->names.name[0])) {
+		memcpy(q->names.name[q->names.n], f.field[0], f.len[0]);
+		q->names.name[q->names.n++][f.len[0]] = '\0';
+	}
+	return 0;
+}
+
+static int root_member(const char *line, size_t len, void *ctx)
+{
+	struct root_query *q = ctx;
+	struct lenient_line f;
+	uint32_t gid;
+	lenient_split(line, len, &f);
+	if (f.n < 4 || !lenient_id(f.field[2], f.len[2], &gid) ||
+	    !lists_root(f.field[3], f.len[3], &q->names))
+		return 0;
+	return add_group(&q->m, gid);
+}
+
 int ident_root_groups(const char *passwd_path, const char *group_path, gid_t **groups,
 		      size_t *n_groups, struct error *err)
 {
@@ -489,23 +623,20 @@ int ident_root_groups(const char *passwd_path, const char *group_path, gid_t **g
 		free(pw);
 		return r;
 	}
-	struct ident root = { 0 };
-	struct pw_query q = { .uid = 0, .out = &root };
-	r = pw ? for_each_line(pw, pwlen, match_passwd, &q) : 0;
-	struct member_query m = { .user = r > 0 ? root.name : "root" };
-	if (r >= 0)
-		r = add_group(&m, r > 0 ? root.gid : 0);
-	if (r >= 0 && gr)
-		r = for_each_line(gr, grlen, match_member, &m);
-	ident_free(&root);
+	struct root_query q = { .names = { .name = { "root" }, .n = 1 } };
+	r = add_group(&q.m, 0);
+	if (r == 0 && pw)
+		r = for_each_raw_line(pw, pwlen, root_entry, &q);
+	if (r == 0 && gr)
+		r = for_each_raw_line(gr, grlen, root_member, &q);
 	free(pw);
 	free(gr);
 	if (r < 0) {
-		free(m.groups);
+		free(q.m.groups);
 		return error_set(err, r, "cannot collect root's groups: %s", strerror(-r));
 	}
-	*groups = m.groups;
-	*n_groups = m.n;
+	*groups = q.m.groups;
+	*n_groups = q.m.n;
 	return 0;
 }
 

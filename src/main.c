@@ -118,6 +118,27 @@ static void report_needs_gid(const struct groups_result *g, size_t first)
  * not be joined, with what to do. */
 static void report_groups(const struct groups_result *g)
 {
+	if (g->overflow)
+		log_warn("groups: started with the overflow gid (groups not mapped into this user "
+			 "namespace, such as podman's keep-groups): setting the workload's groups "
+			 "drops them, so the access they gave is lost; grant the gids themselves "
+			 "(--group-add GID) or use --device-groups");
+	if (g->n_not_kept) {
+		char list[256];
+		size_t len = 0;
+		list[0] = '\0';
+		for (size_t i = 0; i < g->n_not_kept && len < sizeof(list); i++)
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%u",
+						i ? "," : "", (unsigned)g->not_kept[i]);
+		log_info("groups: %s not kept: root's own through the image's /etc/group, which "
+			 "the runtime gives root by itself (list the user in a group to give it "
+			 "one)",
+			 list);
+	}
+	if (g->n_skipped)
+		log_warn("--device-groups: %zu more device nodes than the %u looked at; those "
+			 "were not joined",
+			 g->n_skipped, GROUPS_MAX_DEVICES);
 	for (size_t i = 0; i < g->n_added; i++) {
 		const struct groups_added *a = &g->added[i];
 		if (a->from == GROUPS_FROM_RUNTIME)
@@ -157,17 +178,42 @@ static void report_groups(const struct groups_result *g)
 				"read and write it either; not joined",
 				d->path, mode, uid, gid);
 			break;
+		case GROUPS_DEVICE_UNMAPPED:
+			log_warn(
+				"--device-groups: %s belongs to the overflow gid %u (a group not "
+				"mapped into this user namespace): nothing to join; map the group, "
+				"or make the node 0666",
+				d->path, gid);
+			break;
 		case GROUPS_DEVICE_NOT_CHAR:
-			log_warn("--device-groups: %s is not a character device (a %s); ignored: "
-				 "give the device node itself",
-				 d->path,
-				 S_ISLNK(d->mode) ? "symlink, not followed" : "other file");
+			log_warn("--device-groups: %s is not a character device; ignored: give the "
+				 "device node itself",
+				 d->path);
+			break;
+		case GROUPS_DEVICE_SYMLINK:
+			log_warn("--device-groups: %s has a symlink in it, not followed; ignored: "
+				 "give the device node's own path",
+				 d->path);
 			break;
 		case GROUPS_DEVICE_MISSING:
-			log_warn("--device-groups: %s does not exist; ignored", d->path);
+			log_warn("--device-groups: %s cannot be looked at (%s); ignored", d->path,
+				 strerror(d->err));
 			break;
 		}
 	}
+}
+
+/* What unmapped groups show as in a user namespace (65534 unless set). */
+static gid_t overflow_gid(void)
+{
+	unsigned v = 65534;
+	FILE *f = fopen("/proc/sys/kernel/overflowgid", "re");
+	if (f) {
+		if (fscanf(f, "%u", &v) != 1)
+			v = 65534;
+		fclose(f);
+	}
+	return (gid_t)v;
 }
 
 /* Phase 3b: the final groups (groups.h). Returns 0 or an exit code. */
@@ -179,7 +225,8 @@ static int choose_groups(const struct config *cfg, struct identity *who, struct 
 				    .device_paths = cfg->device_paths,
 				    .n_device_paths = cfg->n_device_paths,
 				    .dev_root = "/dev",
-				    .switching = who->switching };
+				    .switching = who->switching,
+				    .overflow_gid = overflow_gid() };
 	gid_t *started = NULL, *root = NULL;
 	int r = 0;
 	if (who->switching && !cfg->groups_strict) {

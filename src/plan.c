@@ -136,8 +136,10 @@ static void print_groups(FILE *out, const struct plan *p)
 		[GROUPS_DEVICE_ROOT_ONLY] = "not joined: only group root may open it",
 		[GROUPS_DEVICE_NEEDS_GID] = "cannot open it: the runtime must add its group",
 		[GROUPS_DEVICE_CLOSED] = "not joined: its group cannot read and write it",
+		[GROUPS_DEVICE_UNMAPPED] = "not joined: its group is the overflow gid",
 		[GROUPS_DEVICE_NOT_CHAR] = "ignored: not a character device",
-		[GROUPS_DEVICE_MISSING] = "ignored: does not exist",
+		[GROUPS_DEVICE_SYMLINK] = "ignored: a symlink in its path",
+		[GROUPS_DEVICE_MISSING] = "ignored: cannot be looked at",
 	};
 	const struct groups_result *g = p->groups;
 	if (!g)
@@ -152,13 +154,21 @@ static void print_groups(FILE *out, const struct plan *p)
 			fputc('\n', out);
 		}
 	}
+	for (size_t i = 0; i < g->n_not_kept; i++)
+		fprintf(out,
+			"  group:     %u not kept: root's own through the image's /etc/group\n",
+			(unsigned)g->not_kept[i]);
+	if (g->overflow)
+		fputs("  group:     the overflow gid (unmapped groups) not kept: their access is "
+		      "lost\n",
+		      out);
 	if (p->cfg->device_groups && !g->n_devices)
 		fputs("  device:    none of the GPU or accelerator nodes is here\n", out);
 	for (size_t i = 0; i < g->n_devices; i++) {
 		const struct groups_device *d = &g->devices[i];
 		fputs("  device:    ", out);
 		put(out, d->path);
-		if (d->verdict <= GROUPS_DEVICE_CLOSED)
+		if (d->verdict <= GROUPS_DEVICE_UNMAPPED)
 			fprintf(out, " (mode %04o, %u:%u)", (unsigned)d->mode & 07777,
 				(unsigned)d->uid, (unsigned)d->gid);
 		fprintf(out, ": %s\n", verdicts[d->verdict]);

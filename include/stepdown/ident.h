@@ -68,10 +68,12 @@ int ident_current(const char *passwd_path, struct ident *out, struct error *err)
 /* The supplementary groups this process has, sorted (malloc'd). */
 int ident_kernel_groups(gid_t **groups, size_t *n_groups, struct error *err);
 
-/* The groups root (uid 0) holds through the user database: its passwd
- * entry's primary group (0 without an entry) and every group that lists
- * its name ("root" without an entry); malloc'd, in file order. A runtime
- * gives PID 1 these by itself, so they are no operator's grant. */
+/* The groups root (uid 0) holds through the user database, as a runtime
+ * may have read it: 0, the gid of every passwd entry with uid 0, and every
+ * group that lists one of their names or "root". Read leniently (blanks
+ * and CRs trimmed, extra fields, any line length), so that a line this
+ * module's own parser refuses cannot hide one. malloc'd, unsorted. A
+ * runtime gives PID 1 these for root by itself: no operator's grant. */
 int ident_root_groups(const char *passwd_path, const char *group_path, gid_t **groups,
 		      size_t *n_groups, struct error *err);
 

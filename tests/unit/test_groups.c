@@ -42,7 +42,7 @@ static void expect_groups(const struct ident *id, const gid_t *want, size_t n)
 			      (unsigned)want[i]);
 }
 
-static const gid_t started[] = { 0, 4, 29, 2000, 3000 };
+static const gid_t started[] = { 0, 4, 29, 2000, 3000, 65534 };
 static const gid_t root_own[] = { 0, 4 };
 
 static struct groups_options runtime_options(void)
@@ -52,7 +52,8 @@ static struct groups_options runtime_options(void)
 					.n_started_with = N_ELEMS(started),
 					.root_groups = root_own,
 					.n_root_groups = N_ELEMS(root_own),
-					.dev_root = "/nonexistent" };
+					.dev_root = "/nonexistent",
+					.overflow_gid = 65534 };
 }
 
 START_TEST(runtime_grant_kept)
@@ -62,11 +63,15 @@ START_TEST(runtime_grant_kept)
 	struct groups_result res;
 	struct error err;
 	ck_assert_int_eq(groups_choose(&o, &id, &res, &err), 0);
-	/* 0 and 4 (root's own through the image's files) left out, 29 had */
+	/* 0, 4 (root's own through the image's files) and 65534 left out, 29 had */
 	expect_groups(&id, (const gid_t[]){ 29, 1000, 2000, 3000 }, 4);
 	ck_assert_uint_eq(res.n_added, 2);
 	ck_assert(res.added[0].gid == 2000 && res.added[0].from == GROUPS_FROM_RUNTIME);
 	ck_assert(res.added[1].gid == 3000 && res.added[1].from == GROUPS_FROM_RUNTIME);
+	/* 4 left out and said; 65534, the overflow gid, flagged */
+	ck_assert_uint_eq(res.n_not_kept, 1);
+	ck_assert_uint_eq(res.not_kept[0], 4);
+	ck_assert(res.overflow);
 	groups_free(&res);
 	ident_free(&id);
 }
@@ -118,18 +123,28 @@ static void make_dev(void)
 		snprintf(p, sizeof(p), "%s/%s", dev, dirs[i]);
 		ck_assert_int_eq(mkdir(p, 0755), 0);
 	}
-	node("dri/renderD128", 0660, 0, 4242);       /* joined */
-	node("kfd", 0660, 0, 4242);                  /* the same gid: joined, once */
-	node("dri/card0", 0660, 0, 0);               /* only group root: not joined */
-	node("dri/renderD129", 0660, 0, 29);         /* a group the user has */
-	node("dri/renderD130", 0600, 1000, 4343);    /* its owner: opens */
-	node("dri/renderD131", 0060, 1000, 4444);    /* owner bits win: closed */
-	node("dri/renderD132", 0640, 0, 4545);       /* group may not write */
-	node("nvidia0", 0666, 0, 0);                 /* anyone */
-	node("nvidiactl", 0660, 0, 4646);            /* joined */
-	node("accel/accel0", 0660, 0, 4747);         /* joined */
-	node("mydev", 0660, 0, 4848);                /* given: joined */
-	node("tty0", 0660, 0, 4949);                 /* not in the list, not given */
+	node("dri/renderD128", 0660, 0, 4242);    /* joined */
+	node("kfd", 0660, 0, 4242);               /* the same gid: joined, once */
+	node("dri/card0", 0660, 0, 0);            /* only group root: not joined */
+	node("dri/renderD129", 0660, 0, 29);      /* a group the user has */
+	node("dri/renderD130", 0600, 1000, 4343); /* its owner: opens */
+	node("dri/renderD131", 0060, 1000, 4444); /* owner bits win: closed */
+	node("dri/renderD132", 0640, 0, 4545);    /* group may not write */
+	node("nvidia0", 0666, 0, 0);              /* anyone */
+	node("nvidiactl", 0660, 0, 4646);         /* joined */
+	node("accel/accel0", 0660, 0, 4747);      /* joined */
+	node("mydev", 0660, 0, 4848);             /* given: joined */
+	node("tty0", 0660, 0, 4949);              /* not in the list, not given */
+	node("dri/renderD133", 0600, 0, 4242);    /* gid joined for another, but 0600 */
+	node("dri/renderD134", 0660, 0, 65534);   /* the overflow gid: unmapped */
+	snprintf(p, sizeof(p), "%s/nvidia-caps", dev);
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	node("nvidia-caps/nvidia-cap1", 0660, 0, 5151); /* MIG: joined */
+	snprintf(p, sizeof(p), "%s/real", dev);         /* a given path through a symlinked dir */
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	node("real/node", 0660, 0, 5252);
+	snprintf(p, sizeof(p), "%s/lnk", dev);
+	ck_assert_int_eq(symlink("real", p), 0);
 	snprintf(p, sizeof(p), "%s/dri/card1", dev); /* a regular file */
 	int fd = open(p, O_CREAT | O_WRONLY, 0660);
 	ck_assert_int_ge(fd, 0);
@@ -168,22 +183,25 @@ static void expect_verdict(const struct groups_result *res, const char *name, en
 START_TEST(device_groups_joined)
 {
 	make_dev();
-	char given[3][256];
+	char given[5][256];
 	snprintf(given[0], sizeof(given[0]), "%s/mydev", dev);
 	snprintf(given[1], sizeof(given[1]), "%s/dri/by-path/pci-render", dev);
 	snprintf(given[2], sizeof(given[2]), "%s/missing", dev);
-	char *paths[] = { given[0], given[1], given[2] };
+	snprintf(given[3], sizeof(given[3]), "%s/lnk/node", dev);
+	snprintf(given[4], sizeof(given[4]), "%s/dri", dev);
+	char *paths[] = { given[0], given[1], given[2], given[3], given[4] };
 	struct groups_options o = { .switching = true,
 				    .strict = true,
 				    .devices = true,
 				    .device_paths = paths,
-				    .n_device_paths = 3,
-				    .dev_root = dev };
+				    .n_device_paths = 5,
+				    .dev_root = dev,
+				    .overflow_gid = 65534 };
 	struct ident id = user();
 	struct groups_result res;
 	struct error err;
 	ck_assert_int_eq(groups_choose(&o, &id, &res, &err), 0);
-	expect_groups(&id, (const gid_t[]){ 29, 1000, 4242, 4646, 4747, 4848 }, 6);
+	expect_groups(&id, (const gid_t[]){ 29, 1000, 4242, 4646, 4747, 4848, 5151 }, 7);
 	expect_verdict(&res, "dri/renderD128", GROUPS_DEVICE_JOINED);
 	expect_verdict(&res, "kfd", GROUPS_DEVICE_JOINED);
 	expect_verdict(&res, "dri/card0", GROUPS_DEVICE_ROOT_ONLY);
@@ -195,13 +213,19 @@ START_TEST(device_groups_joined)
 	expect_verdict(&res, "nvidiactl", GROUPS_DEVICE_JOINED);
 	expect_verdict(&res, "accel/accel0", GROUPS_DEVICE_JOINED);
 	expect_verdict(&res, "mydev", GROUPS_DEVICE_JOINED);
-	expect_verdict(&res, "dri/by-path/pci-render", GROUPS_DEVICE_NOT_CHAR);
+	expect_verdict(&res, "dri/renderD133", GROUPS_DEVICE_CLOSED);
+	expect_verdict(&res, "dri/renderD134", GROUPS_DEVICE_UNMAPPED);
+	expect_verdict(&res, "nvidia-caps/nvidia-cap1", GROUPS_DEVICE_JOINED);
+	expect_verdict(&res, "dri/by-path/pci-render", GROUPS_DEVICE_SYMLINK);
+	expect_verdict(&res, "lnk/node", GROUPS_DEVICE_SYMLINK); /* 5252 not joined */
+	expect_verdict(&res, "dri", GROUPS_DEVICE_NOT_CHAR);
 	expect_verdict(&res, "missing", GROUPS_DEVICE_MISSING);
+	ck_assert_int_eq(device(&res, "missing")->err, ENOENT);
 	/* from the default list, only character devices are recorded */
 	ck_assert_ptr_null(device(&res, "dri/card1"));
 	ck_assert_ptr_null(device(&res, "dri/card2"));
 	ck_assert_ptr_null(device(&res, "tty0"));
-	ck_assert_uint_eq(res.n_added, 4);
+	ck_assert_uint_eq(res.n_added, 5);
 	char want[256];
 	snprintf(want, sizeof(want), "%s/dri/renderD128", dev); /* the first that brought it */
 	ck_assert(res.added[0].gid == 4242 && res.added[0].from == GROUPS_FROM_DEVICE);

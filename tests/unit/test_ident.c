@@ -1173,6 +1173,58 @@ START_TEST(test_read_file_not_regular)
 END_TEST
 
 /* ident_current (started as non-root) reads passwd the same way. */
+/* Root's groups, read as leniently as a runtime may have read them: each
+ * line below gives root a group in some runtime's reading (blanks, a CR,
+ * extra fields, "+6", a line past IDENT_MAX_LINE), so each gid is left out
+ * of what the workload keeps; a second uid-0 name counts too. */
+START_TEST(test_root_groups_lenient)
+{
+	size_t pad = IDENT_MAX_LINE + 10;
+	char *long_line = malloc(pad + 64);
+	ck_assert_ptr_nonnull(long_line);
+	int n = snprintf(long_line, 64, "huge:x:17:");
+	memset(long_line + n, 'a', pad);
+	strcpy(long_line + n + pad, ",root\n");
+	const char *pw = "root:x:0:0:root:/root:/bin/sh\n"
+			 "toor:x:0:19::/root:/bin/sh\n"
+			 "app:x:1000:1000::/home/app:/bin/sh\n";
+	char *gr;
+	ck_assert_int_gt(asprintf(&gr,
+				  "root:x:0:\n"
+				  "disk:x:6:root\r\n"
+				  "wheel:x:10:root \n"
+				  "adm:x:4:root:\n"
+				  "kvm:x:+11:root\n"
+				  " video : x : 12 : app , root \n"
+				  "staff:x:13:toor\n"
+				  "audio:x:29:app\n"
+				  "%s",
+				  long_line),
+			 0);
+	char *pw_path = temp_file(pw, strlen(pw)), *gr_path = temp_file(gr, strlen(gr));
+	gid_t *g;
+	size_t count;
+	struct error err;
+	ck_assert_int_eq(ident_root_groups(pw_path, gr_path, &g, &count, &err), 0);
+	const gid_t want[] = { 0, 4, 6, 10, 11, 12, 13, 17, 19 };
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		bool found = false;
+		for (size_t j = 0; j < count; j++)
+			found = found || g[j] == want[i];
+		ck_assert_msg(found, "gid %u not among root's groups", (unsigned)want[i]);
+	}
+	for (size_t j = 0; j < count; j++)
+		ck_assert_msg(g[j] != 29 && g[j] != 1000, "gid %u is not root's", (unsigned)g[j]);
+	free(g);
+	unlink(pw_path);
+	unlink(gr_path);
+	free(pw_path);
+	free(gr_path);
+	free(gr);
+	free(long_line);
+}
+END_TEST
+
 START_TEST(test_current_not_regular)
 {
 	char *odd = make_odd(ODD_FIFO);
@@ -1231,6 +1283,7 @@ static Suite *ident_suite(void)
 	tcase_add_loop_test(tc, test_resolve_not_regular, 0, (int)ARRAY_SIZE(odd_cases));
 	tcase_add_loop_test(tc, test_read_file_not_regular, 0, (int)ARRAY_SIZE(odd_cases));
 	tcase_add_test(tc, test_current_not_regular);
+	tcase_add_test(tc, test_root_groups_lenient);
 	suite_add_tcase(s, tc);
 
 	return s;
