@@ -1,7 +1,9 @@
 /* stepdown: the phases of a start, in order. The only place that reports
  * fatal errors and picks exit codes. */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include "stepdown/identity.h"
 #include "stepdown/init.h"
 #include "stepdown/log.h"
+#include "stepdown/parse.h"
 #include "stepdown/plan.h"
 #include "stepdown/priv.h"
 #include "stepdown/reach.h"
@@ -206,14 +209,16 @@ static void report_groups(const struct groups_result *g)
 /* What unmapped groups show as in a user namespace (65534 unless set). */
 static gid_t overflow_gid(void)
 {
-	unsigned v = 65534;
-	FILE *f = fopen("/proc/sys/kernel/overflowgid", "re");
-	if (f) {
-		if (fscanf(f, "%u", &v) != 1)
-			v = 65534;
-		fclose(f);
-	}
-	return (gid_t)v;
+	char buf[16];
+	uint32_t v;
+	int fd = open("/proc/sys/kernel/overflowgid", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n > 0 ? n : 0] = '\0';
+	return parse_id(buf, &v) == 0 ? (gid_t)v : 65534;
 }
 
 /* Phase 3b: the final groups (groups.h). Returns 0 or an exit code. */
