@@ -742,10 +742,18 @@ static int parse_options(struct config_parse_state *st, bool given[N_OPTIONS], i
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		size_t i = option_row(c);
 		if (i == N_OPTIONS) {
-			const char *origin = argv[optind - 1];
+			/* musl leaves optind past the end after a missing value */
+			const char *origin = optind >= 1 && optind <= argc && argv[optind - 1]
+						     ? argv[optind - 1]
+						     : "?";
+			size_t row = option_row(optopt);
+			if (c == ':' && optopt && optopt < LONG_ONLY)
+				return error_set(st->err, -EINVAL,
+						 "option '-%c' needs a value; see --help", optopt);
 			if (c == ':')
 				return error_set(st->err, -EINVAL,
-						 "option '%s' needs a value; see --help", origin);
+						 "option '%s' needs a value; see --help",
+						 row < N_OPTIONS ? options[row].long_name : origin);
 			if (optopt && optopt < LONG_ONLY && strncmp(origin, "--", 2) != 0)
 				return error_set(st->err, -EINVAL,
 						 "unknown option '-%c'; see --help", optopt);

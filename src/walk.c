@@ -394,8 +394,11 @@ static void record_unwatched(struct walker *w, int err)
  * lost), negative errno when the directory could not be fenced. */
 static int name_kept(struct walker *w, struct level *l, const char *name)
 {
+	/* Room for no entry (the kernel then fails with EINVAL and leaves the
+	 * position as it was); one byte, not zero, because qemu-user turns a
+	 * zero-length getdents64 into ENOMEM. */
 	char none[1];
-	if (syscall(SYS_getdents64, l->fd, none, 0) < 0 && errno != EINVAL)
+	if (syscall(SYS_getdents64, l->fd, none, sizeof(none)) < 0 && errno != EINVAL)
 		return -errno;
 	int kept = 1;
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));

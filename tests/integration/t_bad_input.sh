@@ -120,4 +120,13 @@ err=$(STEPDOWN_USER='' STEPDOWN_GRACE='' STEPDOWN_UMASK='' STEPDOWN_KEEP_CAPS=''
 expect_eq "empty STEPDOWN_* variables: exit status" 0 "$?"
 expect_eq "empty STEPDOWN_USER with -u app: runs as uid 1000" "1000 1000 1000 1000" "$(cat "$T/out/uid" 2>/dev/null)"
 expect_eq "empty STEPDOWN_* variables: no error" "" "$err"
+
+# A value missing at the end of the line names the option (musl's getopt
+# leaves optind past the end: the name once came out as '(null)').
+for args in "-u" "-vu" "--grace"; do
+  err=$("$STEPDOWN" $args 2>&1)
+  expect_eq "'$args' with its value missing: 125" 125 "$?"
+  want=$args; [ "$args" = -vu ] && want=-u
+  expect_match "  the message names it" "option '$want' needs a value" "$err"
+done
 finish

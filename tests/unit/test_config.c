@@ -261,6 +261,10 @@ static const struct bad_case bad_cases[] = {
 	{ { "stepdown", "sh", NULL }, { "STEPDOWN_EXEC=1", "STEPDOWN_TERM_DELAY=2", NULL },
 	  "STEPDOWN_TERM_DELAY" },
 	{ { "stepdown", "sh", NULL }, { "STEPDOWN_REMAP_EXIT=143,x", NULL }, "STEPDOWN_REMAP_EXIT" },
+	/* a missing value, last on the line: the option is named */
+	{ { "stepdown", "-u", NULL }, { NULL }, "option '-u' needs a value" },
+	{ { "stepdown", "-vu", NULL }, { NULL }, "option '-u' needs a value" },
+	{ { "stepdown", "--grace", NULL }, { NULL }, "option '--grace' needs a value" },
 	/* --groups, --device-groups */
 	{ { "stepdown", "--groups=loose", "sh", NULL }, { NULL }, "use strict" },
 	{ { "stepdown", "--groups", "", "sh", NULL }, { NULL }, "use strict" },
