@@ -6,6 +6,10 @@ set -u
 : "${TEST_SRC:?TEST_SRC must point at the source tree}"
 . "$TEST_SRC/tests/lib/assert.sh"
 
+# The start of stepdown's command line for pgrep -f: under qemu-user through
+# binfmt_misc (flag P) it is "<interpreter> <path> <path> ARGS...".
+SD_RE='^([^ ]*-binfmt-P [^ ]* )?'
+
 T=$(mktemp -d /tmp/stepdown-it.XXXXXX)
 chmod 0755 "$T"
 trap 'rm -rf "$T"' EXIT

@@ -60,7 +60,7 @@ in_ns "$STEPDOWN" -u app --grace 1 -- /bin/sh -c 'touch "$0/ready"; i=0
   exit 5' "$T/out" 2>"$T/err" &
 bg=$!
 wait_for "$T/out/ready"
-pid1=$(pgrep -f "^$STEPDOWN -u app --grace 1 -- /bin/sh -c .* $T/out" | head -1)
+pid1=$(pgrep -f "$SD_RE$STEPDOWN -u app --grace 1 -- /bin/sh -c .* $T/out" | head -1)
 nsenter -t "$pid1" -p -m -- /bin/sh -c 'sleep 600 & exit 0'
 touch "$T/out/entered"
 wait "$bg"; RC=$?; MS=$(( ($(date +%s%N) - t0) / 1000000 ))

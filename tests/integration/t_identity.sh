@@ -60,7 +60,7 @@ expect_eq "a setuid-root shell stays uid 1000" 1000 "$out"
 # PID 1's working directory is / (it holds no directory busy).
 (cd "$T/home" && in_ns "$STEPDOWN" -u app -- /bin/sh -c 'touch "$0/ready"; sleep 5' "$T/out") &
 wait_for "$T/out/ready"
-pid1=$(pgrep -f "^[^ ]*/stepdown -u app -- /bin/sh -c .* $T/out" | head -1)
+pid1=$(pgrep -f "$SD_RE$STEPDOWN -u app -- /bin/sh -c .* $T/out" | head -1)
 if [ -n "$pid1" ]; then
   expect_eq "PID 1 cwd is /" / "$(readlink /proc/$pid1/cwd)"
   kill -TERM "$pid1"

@@ -59,7 +59,7 @@ start() {
   fi
   BG=$!
   wait_for "$T/out/ready" || { fail "workload did not start"; return 1; }
-  SD=$(pgrep -f "^$STEPDOWN -u app .*$T/out" | head -1)
+  SD=$(pgrep -f "$SD_RE$STEPDOWN -u app .*$T/out" | head -1)
 }
 finish_run() { touch "$T/out/stop"; wait "$BG"; RC=$?; }
 got() { # SIGNAME: how many times the workload recorded it
@@ -113,7 +113,7 @@ for how in pid1 subreaper; do
       >"$T/status" 2>/dev/null &
     bg=$! sd=
     for _ in $(seq 50); do
-      sd=$(pgrep -f "^$STEPDOWN -u app -- sleep 2$n\$" | head -1)
+      sd=$(pgrep -f "$SD_RE$STEPDOWN -u app -- sleep 2$n\$" | head -1)
       [ -n "$sd" ] && [ -n "$(pgrep -P "$sd")" ] && break
       sleep 0.1
     done
@@ -183,7 +183,7 @@ expect_eq "  the held TERM is sent too, once" 1 "$(got SIGTERM)"
 expect_eq "  and the INT once" 1 "$(got SIGINT)"
 
 rm -rf "$T/out"; mkdir -m 0777 "$T/out"
-(sleep 1; kill -TERM "$(pgrep -f "^$STEPDOWN --term-delay 30 -u app" | head -1)") &
+(sleep 1; kill -TERM "$(pgrep -f "$SD_RE$STEPDOWN --term-delay 30 -u app" | head -1)") &
 SECONDS=0
 in_ns "$STEPDOWN" --term-delay 30 -u app -- python3 "$T/handler.py" "$T/out" exit 3 2>/dev/null
 rc=$?; wait

@@ -36,7 +36,7 @@ start() {
       exec "$@"' "$T" "$STEPDOWN" -u app "$@" &
   BG=$!
   wait_for "$T/out/ready" || { fail "workload did not start"; return 1; }
-  PID1=$(pgrep -f "^$STEPDOWN -u app .*$T/out" | head -1)
+  PID1=$(pgrep -f "$SD_RE$STEPDOWN -u app .*$T/out" | head -1)
 }
 
 stop() {
