@@ -259,16 +259,10 @@ static int add_devices(struct chooser *c)
 	return r;
 }
 
-static int cmp_gid(const void *a, const void *b)
-{
-	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 static int cmp_added(const void *a, const void *b)
 {
-	return cmp_gid(&((const struct groups_added *)a)->gid,
-		       &((const struct groups_added *)b)->gid);
+	return ident_gid_cmp(&((const struct groups_added *)a)->gid,
+			     &((const struct groups_added *)b)->gid);
 }
 
 int groups_choose(const struct groups_options *o, struct ident *id, struct groups_result *res,
@@ -291,7 +285,7 @@ int groups_choose(const struct groups_options *o, struct ident *id, struct group
 		set[id->n_groups + i] = res->added[i].gid;
 	id->groups = set;
 	id->n_groups += res->n_added;
-	qsort(id->groups, id->n_groups, sizeof(*id->groups), cmp_gid);
+	qsort(id->groups, id->n_groups, sizeof(*id->groups), ident_gid_cmp);
 	return 0;
 }
 

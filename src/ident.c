@@ -176,7 +176,7 @@ static int match_member(char *line, size_t len, void *ctx)
 	return add_group(q, gr.gid);
 }
 
-static int cmp_gid(const void *a, const void *b)
+int ident_gid_cmp(const void *a, const void *b)
 {
 	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
 	return x < y ? -1 : x > y;
@@ -294,7 +294,7 @@ static int resolve(const char *spec, const char *passwd, size_t passwd_len, cons
 			return error_set(err, r, "cannot collect the groups of '%s': %s", out->name,
 					 strerror(-r));
 		}
-		qsort(m.groups, m.n, sizeof(*m.groups), cmp_gid);
+		qsort(m.groups, m.n, sizeof(*m.groups), ident_gid_cmp);
 		size_t u = 0;
 		for (size_t i = 0; i < m.n; i++)
 			if (u == 0 || m.groups[i] != m.groups[u - 1])
@@ -469,7 +469,7 @@ int ident_kernel_groups(gid_t **groups, size_t *n_groups, struct error *err)
 		free(g);
 		return error_set(err, -e, "getgroups: %s", strerror(e));
 	}
-	qsort(g, (size_t)n, sizeof(gid_t), cmp_gid);
+	qsort(g, (size_t)n, sizeof(gid_t), ident_gid_cmp);
 	*groups = g;
 	*n_groups = (size_t)n;
 	return 0;

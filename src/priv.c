@@ -246,12 +246,6 @@ int priv_shed(uint64_t keep, uint64_t *kept, bool *bounding_cleared, struct erro
 	return set_no_new_privs(err);
 }
 
-static int cmp_gid(const void *a, const void *b)
-{
-	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* Is the kernel's group list the same set as the expected one? */
 static int verify_groups(const gid_t *want, size_t n_want, struct error *err)
 {
@@ -272,8 +266,8 @@ static int verify_groups(const gid_t *want, size_t n_want, struct error *err)
 	}
 	if (n_want)
 		memcpy(exp, want, n_want * sizeof(gid_t));
-	qsort(have, (size_t)n, sizeof(gid_t), cmp_gid);
-	qsort(exp, n_want, sizeof(gid_t), cmp_gid);
+	qsort(have, (size_t)n, sizeof(gid_t), ident_gid_cmp);
+	qsort(exp, n_want, sizeof(gid_t), ident_gid_cmp);
 	size_t m = 0;
 	for (size_t i = 0; i < (size_t)n; i++)
 		if (i == 0 || have[i] != have[i - 1])

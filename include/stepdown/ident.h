@@ -77,6 +77,9 @@ int ident_kernel_groups(gid_t **groups, size_t *n_groups, struct error *err);
 int ident_root_groups(const char *passwd_path, const char *group_path, gid_t **groups,
 		      size_t *n_groups, struct error *err);
 
+/* qsort's comparison for gid_t. */
+int ident_gid_cmp(const void *a, const void *b);
+
 void ident_free(struct ident *id);
 
 /* Read a whole file into a NUL-terminated malloc'd buffer, at most max bytes.
