@@ -60,7 +60,9 @@ expect_eq "a setuid-root shell stays uid 1000" 1000 "$out"
 # PID 1's working directory is / (it holds no directory busy).
 (cd "$T/home" && in_ns "$STEPDOWN" -u app -- /bin/sh -c 'touch "$0/ready"; sleep 5' "$T/out") &
 wait_for "$T/out/ready"
-pid1=$(pgrep -f "$SD_RE$STEPDOWN -u app -- /bin/sh -c .* $T/out" | head -1)
+# (a seccomp variant's STEPDOWN is a wrapper that execs the real .../stepdown;
+# a dist artefact is named stepdown-VERSION-linux-ARCH)
+pid1=$(pgrep -f "$SD_RE([^ ]*/stepdown|$STEPDOWN) -u app -- /bin/sh -c .* $T/out" | head -1)
 if [ -n "$pid1" ]; then
   expect_eq "PID 1 cwd is /" / "$(readlink /proc/$pid1/cwd)"
   kill -TERM "$pid1"
