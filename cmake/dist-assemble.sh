@@ -4,8 +4,9 @@
 #   stepdown-VERSION.1            the man page
 #   stepdown-VERSION.tar.gz       the source (the tracked files as they are)
 #   SHA256SUMS                    sha256sum of each of them
-# Reproducible: fixed names, owners and times in the tarball (the last
-# commit's time, or SOURCE_DATE_EPOCH), gzip without a timestamp.
+# Reproducible: fixed names, order, owners, modes and times in the tarball
+# (the last commit's time, or SOURCE_DATE_EPOCH; 0 when built from an
+# unpacked tarball without it), gzip without a timestamp.
 #   dist-assemble.sh OUT VERSION SRC BUILD ARCH...
 set -eu
 out=$1 version=$2 src=$3 build=$4
@@ -19,17 +20,22 @@ for arch in "$@"; do
 done
 install -m 0644 "$src/man/stepdown.1" "$out/stepdown-$version.1"
 
-if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+# The tracked files of this tree (not of a checkout it happens to sit in),
+# NUL-separated; without git, every file but build/ and .git/.
+top=$(git -C "$src" rev-parse --show-toplevel 2>/dev/null || true)
+if [ -n "$top" ] && [ "$(cd "$top" && pwd -P)" = "$(cd "$src" && pwd -P)" ]; then
 	epoch=${SOURCE_DATE_EPOCH:-$(git -C "$src" log -1 --format=%ct)}
-	list=$(cd "$src" && git ls-files | LC_ALL=C sort)
+	(cd "$src" && git ls-files -z) | LC_ALL=C sort -z > "$build/source-files"
 else
 	epoch=${SOURCE_DATE_EPOCH:-0}
-	list=$(cd "$src" && find . -path ./build -prune -o -path ./.git -prune -o -type f -print |
-		sed 's,^\./,,' | LC_ALL=C sort)
+	(cd "$src" && find . -path ./build -prune -o -path ./.git -prune -o -type f -print0) |
+		LC_ALL=C sort -z > "$build/source-files"
 fi
-printf '%s\n' "$list" > "$build/source-files"
-(cd "$src" && tar --create --format=gnu --no-recursion --owner=0 --group=0 --numeric-owner \
-	--mode='u+rw,go+r,go-w' --mtime="@$epoch" --transform "s,^,stepdown-$version/," \
-	-T "$build/source-files") | gzip -9 -n > "$out/stepdown-$version.tar.gz"
+# Modes from the files' own x bits, not the umask. (A file listed but gone
+# from the tree stops the build: set -e, and no pipe hides tar's status.)
+(cd "$src" && tar --create --format=gnu --null --no-recursion --owner=0 \
+	--group=0 --numeric-owner --mode='a+rX,u+w,go-w' --mtime="@$epoch" \
+	--transform "s,^\(\./\)\?,stepdown-$version/," -T "$build/source-files") > "$build/source.tar"
+gzip -9 -n < "$build/source.tar" > "$out/stepdown-$version.tar.gz"
 
 (cd "$out" && LC_ALL=C ls | grep -v '^SHA256SUMS$' | xargs sha256sum > SHA256SUMS)

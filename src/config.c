@@ -742,18 +742,22 @@ static int parse_options(struct config_parse_state *st, bool given[N_OPTIONS], i
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		size_t i = option_row(c);
 		if (i == N_OPTIONS) {
-			/* musl leaves optind past the end after a missing value */
-			const char *origin = optind >= 1 && optind <= argc && argv[optind - 1]
-						     ? argv[optind - 1]
-						     : "?";
+			/* musl leaves optind past the end after a missing value:
+			 * the option was then the last word. */
+			const char *origin = optind >= 1 && optind <= argc ? argv[optind - 1]
+					     : argc >= 1                   ? argv[argc - 1]
+									   : "?";
 			size_t row = option_row(optopt);
-			if (c == ':' && optopt && optopt < LONG_ONLY)
+			if (c == ':' && strncmp(origin, "--", 2) != 0 && optopt &&
+			    optopt < LONG_ONLY)
 				return error_set(st->err, -EINVAL,
 						 "option '-%c' needs a value; see --help", optopt);
 			if (c == ':')
 				return error_set(st->err, -EINVAL,
 						 "option '%s' needs a value; see --help",
-						 row < N_OPTIONS ? options[row].long_name : origin);
+						 strncmp(origin, "--", 2) == 0 || row >= N_OPTIONS
+							 ? origin
+							 : options[row].long_name);
 			if (optopt && optopt < LONG_ONLY && strncmp(origin, "--", 2) != 0)
 				return error_set(st->err, -EINVAL,
 						 "unknown option '-%c'; see --help", optopt);

@@ -37,7 +37,11 @@
  * a kill -33 would end stepdown, and glibc's sigprocmask drops them again,
  * hence the raw system call. Nothing here needs them: they serve threads
  * (cancellation, set*id across threads, timer threads), and the walk's
- * threads have ended before the drop and the supervision. */
+ * threads have ended before the drop and the supervision (a thread alive
+ * at the drop would hang set*id with 33/34 blocked). In glibc builds the
+ * walk's threads start with 32 unblocked (pthread_create clears SIGCANCEL
+ * from their mask): a kill -32 during a threaded walk ends a glibc-built
+ * stepdown; the musl release keeps the raw mask in its threads. */
 #define KERNEL_SIGSET_SIZE (_NSIG / 8) /* as both C libraries pass it */
 
 static void supervised_set(sigset_t *set)

@@ -16,6 +16,8 @@ declare -A budget=([amd64]=151552 [arm64]=245760 [arm]=131072 [ppc64le]=303104
   [s390x]=172032 [386]=159744)
 declare -A machine=([amd64]="Advanced Micro Devices X86-64" [arm64]=AArch64 [arm]=ARM
   [ppc64le]=PowerPC64 [s390x]="IBM S/390" [386]="Intel 80386")
+declare -A order=([amd64]="little endian" [arm64]="little endian" [arm]="little endian"
+  [ppc64le]="little endian" [s390x]="big endian" [386]="little endian")
 want="SHA256SUMS"
 for a in amd64 arm64 arm ppc64le s390x 386; do want="$want stepdown-$V-linux-$a"; done
 want="$want stepdown-$V.1 stepdown-$V.tar.gz"
@@ -26,6 +28,9 @@ for a in amd64 arm64 arm ppc64le s390x 386; do
   f=$DIST/stepdown-$V-linux-$a
   size=$(stat -c %s "$f")
   expect_eq "$a: ELF machine" "${machine[$a]}" "$(readelf -h "$f" | sed -n 's/^ *Machine: *//p')"
+  expect_eq "$a: byte order" "${order[$a]}" "$(readelf -h "$f" | sed -n 's/^ *Data: *[^,]*, *//p')"
+  [ "$a" = arm ] && expect_match "arm: the hard-float ABI (armhf, not armel)" "hard-float ABI" \
+    "$(readelf -h "$f" | sed -n 's/^ *Flags: *//p')"
   expect_eq "$a: static (no interpreter), stripped (no symbol table)" "" \
     "$(readelf -lW "$f" | grep -i interp; readelf -SW "$f" | grep -E '\.symtab|\.debug_')"
   if [ "$size" -le "${budget[$a]}" ]; then

@@ -56,6 +56,11 @@ in_ns "$STEPDOWN" -u app -- /bin/sh -c "$work" "$T/out" 2>/dev/null &
 bg=$!
 wait_for "$T/out/ready" || fail "$arch: the workload did not start"
 pid1=$(pgrep -f "$SD_RE$STEPDOWN -u app -- /bin/sh -c" | head -1)
+if [ -z "$pid1" ]; then
+  fail "$arch: cannot find stepdown's host pid; signals not tested"
+  kill -KILL "$bg" 2>/dev/null
+  finish
+fi
 for s in HUP USR1 USR2 INT; do
   kill -s "$s" "$pid1"
   n=50; while ! grep -qx "$s" "$T/out/got" 2>/dev/null && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done

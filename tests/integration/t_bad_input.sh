@@ -123,7 +123,7 @@ expect_eq "empty STEPDOWN_* variables: no error" "" "$err"
 
 # A value missing at the end of the line names the option (musl's getopt
 # leaves optind past the end: the name once came out as '(null)').
-for args in "-u" "-vu" "--grace"; do
+for args in "-u" "-vu" "--grace" "--user"; do
   err=$("$STEPDOWN" $args 2>&1)
   expect_eq "'$args' with its value missing: 125" 125 "$?"
   want=$args; [ "$args" = -vu ] && want=-u

@@ -265,6 +265,7 @@ static const struct bad_case bad_cases[] = {
 	{ { "stepdown", "-u", NULL }, { NULL }, "option '-u' needs a value" },
 	{ { "stepdown", "-vu", NULL }, { NULL }, "option '-u' needs a value" },
 	{ { "stepdown", "--grace", NULL }, { NULL }, "option '--grace' needs a value" },
+	{ { "stepdown", "--user", NULL }, { NULL }, "option '--user' needs a value" },
 	/* --groups, --device-groups */
 	{ { "stepdown", "--groups=loose", "sh", NULL }, { NULL }, "use strict" },
 	{ { "stepdown", "--groups", "", "sh", NULL }, { NULL }, "use strict" },
