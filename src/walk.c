@@ -252,7 +252,10 @@ static int stat_at(int dirfd, const char *name, int flags, struct pinned *p)
 			p->gid = sx.stx_gid;
 			p->dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
 			p->mnt = MNT_UNKNOWN;
-			if (sx.stx_mask & STATX_MNT_ID)
+			/* An id of 0 with the mask bit set is an emulator's statx
+			 * (qemu-user 7.2 passes the mask on, not the id): asked of
+			 * fdinfo instead, so another mount is never taken for ours. */
+			if ((sx.stx_mask & STATX_MNT_ID) && sx.stx_mnt_id != 0)
 				p->mnt = sx.stx_mnt_id;
 			else if (pin)
 				return fd_mount_id(dirfd, &p->mnt);
