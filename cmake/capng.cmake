@@ -5,28 +5,8 @@
 # two references renamed to stubs that fail with ENOSYS keeps NSS out; its
 # syslog() and sscanf() references go to small shims too (src/capng_shims.c).
 if(STEPDOWN_MUSL)
-  # Compiled for musl (and the target, cross) from Debian's own source
-  # package: an unpacked tree given by the cache variable or the
-  # environment (a build image can carry one, the dist build shares one),
-  # otherwise fetched.
-  set(STEPDOWN_CAPNG_SOURCE "$ENV{STEPDOWN_CAPNG_SOURCE}" CACHE PATH
-      "Unpacked libcap-ng source tree (empty: fetched with apt-get source libcap-ng)")
-  set(capng_src "${STEPDOWN_CAPNG_SOURCE}")
-  if(NOT capng_src)
-    message(STATUS "Fetching Debian's libcap-ng source package")
-    execute_process(
-      COMMAND sh ${CMAKE_SOURCE_DIR}/cmake/fetch-libcap-ng.sh ${CMAKE_BINARY_DIR}/_deps/libcap-ng
-      OUTPUT_VARIABLE capng_src OUTPUT_STRIP_TRAILING_WHITESPACE
-      RESULT_VARIABLE rc)
-    if(NOT rc EQUAL 0)
-      message(FATAL_ERROR "could not fetch libcap-ng's source (see above); "
-                          "or set STEPDOWN_CAPNG_SOURCE to an unpacked source tree")
-    endif()
-  endif()
-  if(NOT EXISTS ${capng_src}/src/cap-ng.c)
-    message(FATAL_ERROR "${capng_src} is not a libcap-ng source tree")
-  endif()
-  message(STATUS "libcap-ng source: ${capng_src}")
+  # Compiled for musl (and the target, cross) from Debian's source package.
+  include(${CMAKE_CURRENT_LIST_DIR}/capng-source.cmake)
   set(capng_build ${CMAKE_BINARY_DIR}/_deps/libcap-ng-build)
   set(CAPNG_STATIC_LIB ${capng_build}/src/.libs/libcap-ng.a)
   set(CAPNG_INCLUDE_DIR ${capng_src}/src)

@@ -10,18 +10,7 @@ if(NOT CMAKE_HOST_SYSTEM_PROCESSOR STREQUAL "x86_64")
 endif()
 set(STEPDOWN_DIST_ARCHES amd64 arm64 arm ppc64le s390x 386 CACHE STRING
     "Architectures of the dist build (Docker TARGETARCH names)")
-set(STEPDOWN_CAPNG_SOURCE "$ENV{STEPDOWN_CAPNG_SOURCE}" CACHE PATH
-    "Unpacked libcap-ng source tree (empty: fetched with apt-get source libcap-ng)")
-set(capng_src "${STEPDOWN_CAPNG_SOURCE}")
-if(NOT capng_src)
-  execute_process(
-    COMMAND sh ${CMAKE_SOURCE_DIR}/cmake/fetch-libcap-ng.sh ${CMAKE_BINARY_DIR}/_deps/libcap-ng
-    OUTPUT_VARIABLE capng_src OUTPUT_STRIP_TRAILING_WHITESPACE
-    RESULT_VARIABLE rc)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "could not fetch libcap-ng's source (see above)")
-  endif()
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/capng-source.cmake)
 
 set(builds)
 foreach(arch ${STEPDOWN_DIST_ARCHES})
