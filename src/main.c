@@ -230,17 +230,23 @@ static int choose_groups(const struct config *cfg, struct identity *who, struct 
 				    .device_paths = cfg->device_paths,
 				    .n_device_paths = cfg->n_device_paths,
 				    .dev_root = "/dev",
-				    .switching = who->switching,
-				    .overflow_gid = overflow_gid() };
+				    .switching = who->switching };
 	gid_t *started = NULL, *root = NULL;
 	int r = 0;
-	if (who->switching && !cfg->groups_strict) {
-		if ((r = ident_kernel_groups(&started, &o.n_started_with, &err)) == 0)
-			r = ident_root_groups(PASSWD_FILE, GROUP_FILE, &root, &o.n_root_groups,
-					      &err);
-		o.started_with = started;
-		o.root_groups = root;
-	}
+	if (who->switching && !cfg->groups_strict)
+		r = ident_kernel_groups(&started, &o.n_started_with, &err);
+	o.started_with = started;
+	/* Root's groups and the overflow gid are read only when there is
+	 * something to compare with them: a start with no gid but 0 (the
+	 * common case) and no --device-groups reads neither. */
+	bool granted = false;
+	for (size_t i = 0; i < o.n_started_with; i++)
+		granted = granted || started[i] != 0;
+	if (r == 0 && granted)
+		r = ident_root_groups(PASSWD_FILE, GROUP_FILE, &root, &o.n_root_groups, &err);
+	o.root_groups = root;
+	if (granted || cfg->device_groups)
+		o.overflow_gid = overflow_gid();
 	if (r == 0)
 		r = groups_choose(&o, &who->id, res, &err);
 	free(started);

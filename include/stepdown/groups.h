@@ -68,7 +68,7 @@ struct groups_options {
 	size_t n_started_with;
 	const gid_t *root_groups; /* what root holds through the image's files */
 	size_t n_root_groups;
-	gid_t overflow_gid; /* /proc/sys/kernel/overflowgid: never kept or joined */
+	gid_t overflow_gid; /* /proc/sys/kernel/overflowgid, never kept or joined (0: not read) */
 };
 
 struct groups_result {
