@@ -3,14 +3,16 @@
 #   stepdown-VERSION-linux-ARCH   each architecture's static binary
 #   stepdown-VERSION.1            the man page
 #   stepdown-VERSION.tar.gz       the source (the tracked files as they are)
+#   stepdown_VERSION_DEBARCH.deb  Debian packages (cmake/dist-deb.sh)
+#   stepdown-VERSION-oci.tar      the multi-arch image (cmake/dist-image.sh)
 #   SHA256SUMS                    sha256sum of each of them
 # Reproducible: fixed names, order, owners, modes and times in the tarball
 # (the last commit's time, or SOURCE_DATE_EPOCH; 0 when built from an
 # unpacked tarball without it), gzip without a timestamp.
-#   dist-assemble.sh OUT VERSION SRC BUILD ARCH...
+#   dist-assemble.sh OUT VERSION SRC BUILD CAPNG_SRC ARCH...
 set -eu
-out=$1 version=$2 src=$3 build=$4
-shift 4
+out=$1 version=$2 src=$3 build=$4 capng=$5
+shift 5
 rm -rf "$out"
 mkdir -p "$out"
 for arch in "$@"; do
@@ -37,5 +39,9 @@ fi
 	--group=0 --numeric-owner --mode='a+rX,u+w,go-w' --mtime="@$epoch" \
 	--transform "s,^\(\./\)\?,stepdown-$version/," -T "$build/source-files") > "$build/source.tar"
 gzip -9 -n < "$build/source.tar" > "$out/stepdown-$version.tar.gz"
+
+export SOURCE_DATE_EPOCH="$epoch"
+sh "$src/cmake/dist-deb.sh" "$out" "$version" "$src" "$build" "$capng" "$@"
+sh "$src/cmake/dist-image.sh" "$out" "$version" "$src" "$build" "$capng" "$@"
 
 (cd "$out" && LC_ALL=C ls | grep -v '^SHA256SUMS$' | xargs sha256sum > SHA256SUMS)

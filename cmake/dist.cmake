@@ -2,7 +2,8 @@
 # dist): one static musl build per architecture (cmake/toolchains/; amd64
 # natively with musl-gcc), each an ExternalProject of this same source tree,
 # then cmake/dist-assemble.sh puts them into build/dist/artefacts with the
-# man page, a source tarball and SHA256SUMS. libcap-ng's Debian source is
+# man page, a source tarball, the Debian packages, the multi-arch image and
+# SHA256SUMS. libcap-ng's Debian source is
 # fetched once and shared. Names use Docker's TARGETARCH.
 include(ExternalProject)
 if(NOT CMAKE_HOST_SYSTEM_PROCESSOR STREQUAL "x86_64")
@@ -11,6 +12,13 @@ endif()
 set(STEPDOWN_DIST_ARCHES amd64 arm64 arm ppc64le s390x 386 CACHE STRING
     "Architectures of the dist build (Docker TARGETARCH names)")
 include(${CMAKE_CURRENT_LIST_DIR}/capng-source.cmake)
+foreach(tool dpkg-deb dpkg-gencontrol podman)
+  find_program(have_${tool} ${tool})
+  if(NOT have_${tool})
+    message(FATAL_ERROR "the dist build needs ${tool} (the Debian packages, the image): "
+                        "apt-get install -y dpkg-dev podman")
+  endif()
+endforeach()
 
 set(builds)
 foreach(arch ${STEPDOWN_DIST_ARCHES})
@@ -36,7 +44,8 @@ endforeach()
 
 add_custom_target(artefacts ALL
   COMMAND sh ${CMAKE_SOURCE_DIR}/cmake/dist-assemble.sh ${CMAKE_BINARY_DIR}/artefacts
-          ${PROJECT_VERSION} ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR} ${STEPDOWN_DIST_ARCHES}
+          ${PROJECT_VERSION} ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR} ${capng_src}
+          ${STEPDOWN_DIST_ARCHES}
   DEPENDS ${builds}
   COMMENT "artefacts in ${CMAKE_BINARY_DIR}/artefacts"
   VERBATIM)
