@@ -165,4 +165,10 @@ CF
   expect_eq "  a wrong sum in SHA256SUMS: the build stops" 1 "$([ $rc != 0 ] && echo 1 || echo 0)"
   expect_match "  and says so" "did NOT match|FAILED" "$(cat "$T/dl-bad-$arch.log")"
 done
+# The README's snippet is the example's, line for line.
+snippet=$(awk '/^ARG TARGETARCH$/ { on = 1 } on { print } on && /rm \/tmp\/stepdown.SHA256SUMS$/ { exit }' \
+  "$REPO/README.md")
+expect_eq "README's download snippet: every line is in examples/install/Dockerfile.download" "" \
+  "$(grep -v -x -F -f "$REPO/examples/install/Dockerfile.download" <<< "$snippet")"
+expect_eq "  all of it, to the end of its RUN step" 9 "$(wc -l <<< "$snippet")"
 finish
