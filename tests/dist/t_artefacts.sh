@@ -72,12 +72,11 @@ for a in amd64 arm64 arm ppc64le s390x 386; do
     "$(zcat "$T/deb/usr/share/man/man1/stepdown.1.gz" | cmp - "$TEST_SRC/man/stepdown.1" >&2; echo $?)"
   expect_match "deb $d: copyright carries LICENSE's terms" "Permission is hereby granted" \
     "$(cat "$T/deb/usr/share/doc/stepdown/copyright")"
-  [ "$a" = amd64 ] || [ "$a" = arm64 ] || continue
-  lintian --display-level ">=warning" "$deb" > "$T/lintian" 2>"$T/lintian.err"; rc=$?
-  expect_eq "deb $d: lintian, errors and warnings: none (exit $rc)" "" "$(cat "$T/lintian")"
+  lintian --display-level ">=warning" --show-overrides "$deb" > "$T/lintian" 2>"$T/lintian.err"
+  expect_eq "deb $d: lintian, errors and warnings: none" "" "$(grep -E '^[EW]:' "$T/lintian")"
   expect_eq "  one override, statically-linked-binary, with its reason" \
-    "O: stepdown: statically-linked-binary [usr/bin/stepdown]" \
-    "$(lintian --show-overrides "$deb" 2>/dev/null | grep '^O:')"
+    "O: stepdown: statically-linked-binary [usr/bin/stepdown]" "$(grep '^O:' "$T/lintian")"
+  expect_match "  lintian ran" "Static on purpose" "$(cat "$T/lintian")"
 done
 
 # The image: one index over every architecture, each one layer holding the
