@@ -4,7 +4,7 @@
 # made with dpkg's own tools (dpkg-gencontrol for the control file,
 # dpkg-deb for the archive) from cmake/deb/: the binary is the very file
 # shipped as stepdown-VERSION-linux-ARCH. Built-Using names the libcap-ng
-# source linked in; the lintian override says why the binary is static.
+# and musl sources linked in; the lintian override says why the binary is static.
 # Reproducible: SOURCE_DATE_EPOCH clamps every time.
 #   dist-deb.sh OUT VERSION SRC BUILD CAPNG_SRC ARCH...
 set -eu
@@ -19,6 +19,9 @@ done
 # The project has no mail address yet: .invalid says so; set the real one
 # with STEPDOWN_DEB_MAINTAINER.
 maint=${STEPDOWN_DEB_MAINTAINER:-stepdown developers <maintainers@stepdown.invalid>}
+case $maint in
+*[\&\|\\]*) fail "STEPDOWN_DEB_MAINTAINER may not hold & | or \\: $maint" ;;
+esac
 capng_version=$(dpkg-parsechangelog -l "$capng/debian/changelog" -S Version) ||
 	fail "cannot read libcap-ng's version from $capng/debian/changelog"
 deb=$build/deb
@@ -30,8 +33,6 @@ sed "s|@MAINTAINER@|$maint|" "$src/cmake/deb/changelog" > "$deb/changelog"
 cl_version=$(dpkg-parsechangelog -l "$deb/changelog" -S Version)
 [ "$cl_version" = "$version" ] ||
 	fail "cmake/deb/changelog is for $cl_version, the project is $version: add an entry"
-sed -e "s|@MAINTAINER@|$maint|" -e "s|@CAPNG_VERSION@|$capng_version|" \
-	"$src/cmake/deb/control" > "$deb/control"
 # Expat's text, from LICENSE, as a copyright-format paragraph body.
 awk 'NR > 2 { if ($0 == "") print " ."; else print " " $0 }' "$src/LICENSE" > "$deb/expat"
 awk -v f="$deb/expat" '$0 == "@EXPAT@" { while ((getline l < f) > 0) print l; next } { print }' \
@@ -46,6 +47,11 @@ for arch in "$@"; do
 	*) fail "no Debian architecture for $arch" ;;
 	esac
 	root=$deb/$debarch
+	# The musl linked in: that architecture's musl-dev, by its source name.
+	musl=$(dpkg-query -W -f='${source:Package} (= ${source:Version})' "musl-dev:$debarch" 2>/dev/null) ||
+		fail "musl-dev:$debarch is not installed (the $arch build links it)"
+	sed -e "s|@MAINTAINER@|$maint|" -e "s|@CAPNG_VERSION@|$capng_version|" -e "s|@MUSL@|$musl|" \
+		"$src/cmake/deb/control" > "$deb/control"
 	mkdir -p "$root/DEBIAN" "$root/usr/bin" "$root/usr/share/man/man1" "$root/usr/share/doc/stepdown" \
 		"$root/usr/share/lintian/overrides"
 	install -m 0755 "$out/stepdown-$version-linux-$arch" "$root/usr/bin/stepdown"
@@ -60,6 +66,7 @@ for arch in "$@"; do
 	DEB_HOST_ARCH=$debarch dpkg-gencontrol -pstepdown -c"$deb/control" -l"$deb/changelog" \
 		-f"$deb/files" -P"$root" -O"$root/DEBIAN/control" 2>"$deb/gencontrol.err" ||
 		{ cat "$deb/gencontrol.err" >&2; fail "dpkg-gencontrol failed for $debarch"; }
+	cat "$deb/gencontrol.err" >&2
 	chmod 0644 "$root/DEBIAN/control"
 	dpkg-deb --root-owner-group -Zxz --build "$root" "$out/stepdown_${version}_$debarch.deb" >/dev/null
 done

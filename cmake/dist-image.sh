@@ -4,8 +4,8 @@
 #                              manifest list over every architecture built
 # Each image is FROM scratch with one layer: /usr/local/bin/stepdown (the
 # very file shipped as stepdown-VERSION-linux-ARCH) and its licences under
-# /usr/share/doc/stepdown (stepdown's LICENSE, libcap-ng's COPYING.LIB,
-# since the binary links it in). Built with podman in a throw-away store
+# /usr/share/doc/stepdown (stepdown's LICENSE; libcap-ng's COPYING.LIB and
+# musl's copyright, since the binary links both in). Built with podman in a throw-away store
 # under BUILD; every time is SOURCE_DATE_EPOCH, so two builds give the same
 # digests. Publish with
 #   skopeo copy --all oci-archive:stepdown-VERSION-oci.tar docker://REGISTRY/stepdown:VERSION
@@ -20,11 +20,18 @@ command -v podman >/dev/null || fail "needs podman: apt-get install -y podman"
 
 work=$build/image
 store=$work/store
-pm() { podman --root "$store/root" --runroot "$store/run" --storage-driver vfs "$@"; }
+# Nothing of the host's container configuration: only this empty file.
+pm() { CONTAINERS_CONF=$work/containers.conf CONTAINERS_STORAGE_CONF=$work/storage.conf \
+	podman --root "$store/root" --runroot "$store/run" --storage-driver vfs "$@"; }
 cleanup() { pm rmi -a -f >/dev/null 2>&1 || true; rm -rf "$work"; }
 cleanup
 trap cleanup EXIT
 mkdir -p "$work/ctx"
+: > "$work/containers.conf"
+printf '[storage]\ndriver = "vfs"\nrunroot = "%s"\ngraphroot = "%s"\n' "$store/run" "$store/root" \
+	> "$work/storage.conf"
+musl_copyright=/usr/share/doc/musl/copyright
+[ -f "$musl_copyright" ] || fail "no $musl_copyright: apt-get install -y musl-tools"
 cat > "$work/ctx/Containerfile" <<'CF'
 FROM scratch
 ARG TARGETARCH
@@ -41,8 +48,9 @@ for arch in "$@"; do
 	install -m 0755 "$out/stepdown-$version-linux-$arch" "$r/usr/local/bin/stepdown"
 	install -m 0644 "$src/LICENSE" "$r/usr/share/doc/stepdown/LICENSE"
 	install -m 0644 "$capng/COPYING.LIB" "$r/usr/share/doc/stepdown/COPYING.libcap-ng"
+	install -m 0644 "$musl_copyright" "$r/usr/share/doc/stepdown/COPYING.musl"
 	chmod 0755 "$r" "$r/usr" "$r/usr/local" "$r/usr/share"
-	pm build -q --platform "$platform" --timestamp "$SOURCE_DATE_EPOCH" \
+	pm build -q --format oci --platform "$platform" --timestamp "$SOURCE_DATE_EPOCH" \
 		--annotation org.opencontainers.image.version="$version" \
 		--annotation org.opencontainers.image.licenses="MIT AND LGPL-2.1-or-later" \
 		--manifest "$ref" "$work/ctx" >/dev/null ||

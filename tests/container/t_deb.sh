@@ -34,6 +34,7 @@ for arch in amd64 arm64; do
     $foreign apt-get install -y -q /dist/$deb > /out/apt.log 2>&1 || exit 10
     dpkg-query -W -f='\${Package} \${Version} \${Architecture} \${Status}\n' stepdown > /out/dpkg
     dpkg -L stepdown | sort > /out/files
+    dpkg --verify stepdown > /out/verify 2>&1; echo \$? >> /out/verify
     useradd -u 1000 -U -M -d /nonexistent app || exit 11
     exec stepdown -u app -w /data -- sh -c '$SNAP; touch /data/made; stepdown --version > /out/version'
   " 2>"$T/stderr"
@@ -44,6 +45,7 @@ for arch in amd64 arm64; do
   expect_eq "  dpkg: installed" "stepdown $version $arch install ok installed" "$(cat "$T/out/dpkg" 2>/dev/null)"
   expect_match "  dpkg -L: /usr/bin/stepdown" "^/usr/bin/stepdown$" "$(cat "$T/out/files" 2>/dev/null)"
   expect_match "  dpkg -L: the man page" "^/usr/share/man/man1/stepdown.1.gz$" "$(cat "$T/out/files" 2>/dev/null)"
+  expect_eq "  dpkg --verify: every file as the md5sums say" 0 "$(cat "$T/out/verify" 2>/dev/null)"
   expect_match "  the installed binary runs: --version" "$version" "$(cat "$T/out/version" 2>/dev/null)"
   expect_dropped "  $arch workload" "$T/out/work.status" 1000 1000 "1000"
   expect_dropped "  $arch PID 1 (stepdown)" "$T/out/pid1.status" 1000 1000 "1000"
@@ -56,6 +58,8 @@ for arch in amd64 arm64; do
   else
     fail "  podman mount $c: no /usr/bin/stepdown in [$R]"
   fi
+  expect_eq "  the package's files, all there: 5" 5 \
+    "$(while read -r f; do [ -f "$R$f" ] && echo "$f"; done < "$T/out/files" | wc -l)"
   pm umount "$c" >/dev/null
   # apt-get remove in the same rootfs: no file of the package is left.
   cp "$T/out/files" "$T/files"

@@ -9,7 +9,8 @@
 # architecture's artefact, the drop read from /proc, a --writable host dir
 # owned by the user on the host. The same for the download way,
 # examples/install/Dockerfile.download against the artefacts served over
-# HTTP; with a wrong sum in SHA256SUMS that build stops.
+# HTTP, with the sha256 of SHA256SUMS pinned; a wrong sum, a missing line,
+# a binary and SHA256SUMS both changed, or no pin stops that build.
 . "$(dirname "$0")/lib.sh"
 DIST=${STEPDOWN_DIST:-$REPO/build/dist/artefacts}
 version=$(sed -n 's/^project(stepdown VERSION \([0-9.]*\).*/\1/p' "$REPO/CMakeLists.txt")
@@ -74,12 +75,20 @@ busybox_for() {
   rm -rf "$T/bb-$1" && dpkg-deb -x "$deb" "$T/bb-$1" && echo "$T/bb-$1/bin/busybox"
 }
 
-# The HTTP server of the "release downloads": the artefacts, and a copy
-# whose SHA256SUMS has a wrong sum for every binary.
-mkdir -p "$T/www/good" "$T/www/bad"
-cp "$DIST"/stepdown-*-linux-* "$DIST/SHA256SUMS" "$T/www/good/"
-cp "$DIST"/stepdown-*-linux-* "$T/www/bad/"
-sed 's/^./0/; s/^00/11/' "$DIST/SHA256SUMS" > "$T/www/bad/SHA256SUMS"
+# The HTTP server of the "release downloads": the artefacts (good); every
+# sum in SHA256SUMS wrong (badsum); no line for any binary (noline); a
+# binary and a SHA256SUMS that agree with each other but are not the
+# release's (swapped: a mirror that changed both).
+for d in good badsum noline swapped; do
+  mkdir -p "$T/www/$d"; cp "$DIST"/stepdown-*-linux-* "$T/www/$d/"
+done
+cp "$DIST/SHA256SUMS" "$T/www/good/"
+awk '{ print "0000000000000000000000000000000000000000000000000000000000000000  " $2 }' \
+  "$DIST/SHA256SUMS" > "$T/www/badsum/SHA256SUMS"
+grep -v -- '-linux-' "$DIST/SHA256SUMS" > "$T/www/noline/SHA256SUMS"
+for a in amd64 arm64; do printf 'x' >> "$T/www/swapped/stepdown-$version-linux-$a"; done
+(cd "$T/www/swapped" && sha256sum stepdown-*-linux-* > SHA256SUMS)
+sums_sha256=$(sha256sum < "$DIST/SHA256SUMS" | cut -d' ' -f1)
 hport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 -m http.server --bind 127.0.0.1 --directory "$T/www" "$hport" > "$T/http.log" 2>&1 &
 http_pid=$!
@@ -113,8 +122,14 @@ check_consumer() {
     "1000:1000 1000:1000 1000:1000 1000:1000" \
     "$(stat -c %u:%g "$T/data" "$T/data/cache" "$T/data/cache/w" "$T/data/made" 2>&1 | xargs)"
   R=$(pm mount "$c")
-  expect_eq "  $what: /usr/local/bin/stepdown in it is stepdown-$version-linux-$arch" 0 \
-    "$(cmp "$R/usr/local/bin/stepdown" "$DIST/stepdown-$version-linux-$arch" >&2; echo $?)"
+  if [ -n "$R" ] && [ -f "$R/usr/local/bin/stepdown" ]; then
+    expect_eq "  $what: /usr/local/bin/stepdown in it is stepdown-$version-linux-$arch" 0 \
+      "$(cmp "$R/usr/local/bin/stepdown" "$DIST/stepdown-$version-linux-$arch" >&2; echo $?)"
+    expect_eq "  $what: no SHA256SUMS or download left in the image" "" \
+      "$(ls -d "$R/fetch" "$R/tmp/stepdown.SHA256SUMS" 2>/dev/null)"
+  else
+    fail "  $what: podman mount $c gave no /usr/local/bin/stepdown in [$R]"
+  fi
   pm umount "$c" >/dev/null
   pm rm -f "$c" >/dev/null
 }
@@ -127,7 +142,7 @@ for arch in amd64 arm64; do
   mkdir -p "$ctx/rootfs/bin" "$ctx/rootfs/home/app" "$ctx/rootfs/tmp"
   cp -a "$REPO/tests/container/rootfs/." "$ctx/rootfs/"
   cp "$bb" "$ctx/rootfs/bin/busybox"
-  for a in sh cat touch stat uname grep sed sha256sum chmod rm; do ln -sf busybox "$ctx/rootfs/bin/$a"; done
+  for a in sh cat touch stat uname grep sed sha256sum chmod rm id; do ln -sf busybox "$ctx/rootfs/bin/$a"; done
   printf 'FROM scratch\nCOPY rootfs/ /\nENV PATH=/usr/local/bin:/bin\n' > "$ctx/Containerfile"
   PM_TIMEOUT=120 pm build -q --platform "linux/$arch" -t "localhost/sd-bb-$arch:test" "$ctx" >/dev/null ||
     { fail "$arch: the consumer's base image did not build"; continue; }
@@ -147,28 +162,37 @@ CF
   check_consumer "$arch" "localhost/sd-consumer-$arch:test" "COPY --from"
 
   # 2. examples/install/Dockerfile.download as it is: the binary of
-  # TARGETARCH, checked against SHA256SUMS.
+  # TARGETARCH, checked against SHA256SUMS, itself checked against the
+  # pinned sum.
+  download() { # WHERE TAG [PINNED]
+    PM_TIMEOUT=180 pm build -q --platform "linux/$arch" -f "$REPO/examples/install/Dockerfile.download" \
+      --build-arg BASE="localhost/sd-bb-$arch:test" \
+      --build-arg STEPDOWN_URL="http://127.0.0.1:$hport/$1" \
+      --build-arg STEPDOWN_SUMS_SHA256="${3-$sums_sha256}" -t "$2" "$ctx/dl" > "$T/dl-$1-$arch.log" 2>&1
+  }
   mkdir -p "$ctx/dl"
-  PM_TIMEOUT=180 pm build -q --platform "linux/$arch" -f "$REPO/examples/install/Dockerfile.download" \
-    --build-arg BASE="localhost/sd-bb-$arch:test" --build-arg STEPDOWN_VERSION="$version" \
-    --build-arg STEPDOWN_URL="http://127.0.0.1:$hport/good" \
-    -t "localhost/sd-download-$arch:test" "$ctx/dl" > "$T/dl-$arch.log" 2>&1
+  download good "localhost/sd-download-$arch:test"
   rc=$?
-  [ $rc = 0 ] || tail -n 20 "$T/dl-$arch.log"
-  expect_eq "$arch: examples/install/Dockerfile.download, --platform linux/$arch" 0 "$rc"
+  [ $rc = 0 ] || tail -n 20 "$T/dl-good-$arch.log"
+  expect_eq "$arch: examples/install/Dockerfile.download (its default version), --platform linux/$arch" 0 "$rc"
   check_consumer "$arch" "localhost/sd-download-$arch:test" "download"
-  PM_TIMEOUT=180 pm build -q --platform "linux/$arch" -f "$REPO/examples/install/Dockerfile.download" \
-    --build-arg BASE="localhost/sd-bb-$arch:test" --build-arg STEPDOWN_VERSION="$version" \
-    --build-arg STEPDOWN_URL="http://127.0.0.1:$hport/bad" \
-    -t "localhost/sd-download-bad-$arch:test" "$ctx/dl" > "$T/dl-bad-$arch.log" 2>&1
+  for bad in badsum noline swapped; do
+    download "$bad" "localhost/sd-download-$bad-$arch:test"
+    rc=$?
+    expect_eq "  $bad: the build stops" 1 "$([ $rc != 0 ] && echo 1 || echo 0)"
+    expect_match "  $bad: at the check" "did NOT match|FAILED|no properly formatted|no checksum" \
+      "$(cat "$T/dl-$bad-$arch.log")"
+  done
+  download good "localhost/sd-download-nopin-$arch:test" ""
   rc=$?
-  expect_eq "  a wrong sum in SHA256SUMS: the build stops" 1 "$([ $rc != 0 ] && echo 1 || echo 0)"
-  expect_match "  and says so" "did NOT match|FAILED" "$(cat "$T/dl-bad-$arch.log")"
+  expect_eq "  no pinned sum: the build stops" 1 "$([ $rc != 0 ] && echo 1 || echo 0)"
 done
-# The README's snippet is the example's, line for line.
-snippet=$(awk '/^ARG TARGETARCH$/ { on = 1 } on { print } on && /rm \/tmp\/stepdown.SHA256SUMS$/ { exit }' \
-  "$REPO/README.md")
-expect_eq "README's download snippet: every line is in examples/install/Dockerfile.download" "" \
-  "$(grep -v -x -F -f "$REPO/examples/install/Dockerfile.download" <<< "$snippet")"
-expect_eq "  all of it, to the end of its RUN step" 9 "$(wc -l <<< "$snippet")"
+# The README's snippet is the example's, from ARG BASE to the final COPY;
+# the example's default version is the project's.
+range='/^ARG BASE=/,/^COPY --from=fetch /p'
+expect_eq "README's download snippet is examples/install/Dockerfile.download's" "" \
+  "$(diff <(sed -n "$range" "$REPO/README.md") <(sed -n "$range" "$REPO/examples/install/Dockerfile.download"))"
+expect_eq "  and is there (18 lines)" 18 "$(sed -n "$range" "$REPO/README.md" | wc -l)"
+expect_eq "  the example's STEPDOWN_VERSION is the project's" "ARG STEPDOWN_VERSION=$version" \
+  "$(grep '^ARG STEPDOWN_VERSION=' "$REPO/examples/install/Dockerfile.download")"
 finish

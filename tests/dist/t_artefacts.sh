@@ -60,7 +60,8 @@ for a in amd64 arm64 arm ppc64le s390x 386; do
   d=${debarch[$a]} deb=$DIST/stepdown_${V}_${debarch[$a]}.deb
   expect_eq "deb $d: Package Version Architecture" "stepdown $V $d" \
     "$(dpkg-deb -f "$deb" Package) $(dpkg-deb -f "$deb" Version) $(dpkg-deb -f "$deb" Architecture)"
-  expect_eq "deb $d: Built-Using names the libcap-ng linked in" "libcap-ng (= $capng_version)" \
+  expect_eq "deb $d: Built-Using names the libcap-ng and musl linked in" \
+    "libcap-ng (= $capng_version), $(dpkg-query -W -f='${source:Package} (= ${source:Version})' "musl-dev:$d")" \
     "$(dpkg-deb -f "$deb" Built-Using)"
   expect_eq "deb $d: no dependencies (static)" "" "$(dpkg-deb -f "$deb" Depends Pre-Depends)"
   expect_eq "deb $d: its files, owned by root" "$deb_files" \
@@ -72,6 +73,8 @@ for a in amd64 arm64 arm ppc64le s390x 386; do
     "$(zcat "$T/deb/usr/share/man/man1/stepdown.1.gz" | cmp - "$TEST_SRC/man/stepdown.1" >&2; echo $?)"
   expect_match "deb $d: copyright carries LICENSE's terms" "Permission is hereby granted" \
     "$(cat "$T/deb/usr/share/doc/stepdown/copyright")"
+  expect_match "  and names libcap-ng and musl, linked in" "libcap-ng \(Copyright.*musl C library" \
+    "$(tr '\n' ' ' < "$T/deb/usr/share/doc/stepdown/copyright")"
   lintian --display-level ">=warning" --show-overrides "$deb" > "$T/lintian" 2>"$T/lintian.err"
   expect_eq "deb $d: lintian, errors and warnings: none" "" "$(grep -E '^[EW]:' "$T/lintian")"
   expect_eq "  one override, statically-linked-binary, with its reason" \
@@ -82,9 +85,10 @@ done
 # The image: one index over every architecture, each one layer holding the
 # binary (that architecture's artefact) and the licences, nothing else.
 mkdir "$T/oci" && tar -xf "$DIST/stepdown-$V-oci.tar" -C "$T/oci"
-python3 - "$T/oci" "$DIST" "$V" "$TEST_SRC/LICENSE" "$capng/COPYING.LIB" > "$T/oci.out" 2>&1 <<'PY'
+python3 - "$T/oci" "$DIST" "$V" "$TEST_SRC/LICENSE" "$capng/COPYING.LIB" /usr/share/doc/musl/copyright \
+  > "$T/oci.out" 2>&1 <<'PY'
 import gzip, hashlib, io, json, sys, tarfile
-oci, dist, v, lic, lgpl = sys.argv[1:]
+oci, dist, v, lic, lgpl, musl = sys.argv[1:]
 def blob(d, check=True):
     data = open("%s/blobs/sha256/%s" % (oci, d.split(":")[1]), "rb").read()
     if hashlib.sha256(data).hexdigest() != d.split(":")[1]:
@@ -97,29 +101,33 @@ want = {"amd64": "amd64", "arm64": "arm64", "arm/v7": "arm", "ppc64le": "ppc64le
         "s390x": "s390x", "386": "386"}
 for m in index["manifests"]:
     p = m["platform"]
-    name = p["architecture"] + ("/" + p["variant"] if "variant" in p else "")
-    arch = want.pop(name, None)
+    pname = p["architecture"] + ("/" + p["variant"] if "variant" in p else "")
+    arch = want.pop(pname, None)
     man = json.loads(blob(m["digest"]))
     cfg = json.loads(blob(man["config"]["digest"]))
     layers = man["layers"]
     ok = p["os"] == "linux" and arch and cfg["architecture"] == p["architecture"] and len(layers) == 1
-    files = {}
+    files, members = {}, []
     with tarfile.open(fileobj=io.BytesIO(gzip.decompress(blob(layers[0]["digest"])))) as t:
         for e in t.getmembers():
+            name = e.name[2:] if e.name.startswith("./") else e.name
+            members.append(name + ("/" if e.isdir() else "" if e.isfile() else " (type %s)" % e.type))
             if e.isfile():
-                files[e.name.lstrip("./")] = (e.mode & 0o7777, e.uid, t.extractfile(e).read())
-    ok = ok and sorted(files) == ["usr/local/bin/stepdown", "usr/share/doc/stepdown/COPYING.libcap-ng",
-                                  "usr/share/doc/stepdown/LICENSE"]
+                files[name] = (e.mode & 0o7777, e.uid, t.extractfile(e).read())
+    d = "usr/share/doc/stepdown/"
+    ok = ok and sorted(members) == sorted(["usr/", "usr/local/", "usr/local/bin/", "usr/local/bin/stepdown",
+        "usr/share/", "usr/share/doc/", d, d + "COPYING.libcap-ng", d + "COPYING.musl", d + "LICENSE"])
     ok = ok and files["usr/local/bin/stepdown"] == (0o755, 0, open("%s/stepdown-%s-linux-%s" % (dist, v, arch), "rb").read())
     ok = ok and files["usr/share/doc/stepdown/LICENSE"][2] == open(lic, "rb").read()
     ok = ok and files["usr/share/doc/stepdown/COPYING.libcap-ng"][2] == open(lgpl, "rb").read()
-    print(name, "ok" if ok else "WRONG", sorted(files))
+    ok = ok and files["usr/share/doc/stepdown/COPYING.musl"][2] == open(musl, "rb").read()
+    print(pname, "ok" if ok else "WRONG", sorted(members))
 print("missing", sorted(want))
 PY
 cat "$T/oci.out"
 expect_eq "image: one tag, stepdown:$V" "refs ['stepdown:$V']" "$(sed -n 1p "$T/oci.out")"
 for p in amd64 arm64 arm/v7 ppc64le s390x 386; do
-  expect_match "image linux/$p: one layer, the binary of its artefact and the licences" "^$p ok " \
+  expect_match "image linux/$p: one layer, the binary of its artefact and the licences, nothing else" "^$p ok " \
     "$(grep "^$p " "$T/oci.out")"
 done
 expect_eq "image: every architecture" "missing []" "$(tail -n 1 "$T/oci.out")"
