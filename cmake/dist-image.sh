@@ -20,7 +20,8 @@ command -v podman >/dev/null || fail "needs podman: apt-get install -y podman"
 
 work=$build/image
 store=$work/store
-# Nothing of the host's container configuration: only this empty file.
+# None of the host's container configuration: an empty containers.conf
+# and a storage.conf naming only this store.
 pm() { CONTAINERS_CONF=$work/containers.conf CONTAINERS_STORAGE_CONF=$work/storage.conf \
 	podman --root "$store/root" --runroot "$store/run" --storage-driver vfs "$@"; }
 cleanup() { pm rmi -a -f >/dev/null 2>&1 || true; rm -rf "$work"; }
