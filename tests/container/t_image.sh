@@ -134,6 +134,15 @@ check_consumer() {
   pm rm -f "$c" >/dev/null
 }
 
+# download WHERE TAG [PINNED]: examples/install/Dockerfile.download built for
+# $arch on its base, from the HTTP server's WHERE, with the pinned sum.
+download() {
+  PM_TIMEOUT=180 pm build -q --platform "linux/$arch" -f "$REPO/examples/install/Dockerfile.download" \
+    --build-arg BASE="localhost/sd-bb-$arch:test" \
+    --build-arg STEPDOWN_URL="http://127.0.0.1:$hport/$1" \
+    --build-arg STEPDOWN_SUMS_SHA256="${3-$sums_sha256}" -t "$2" "$ctx/dl" > "$T/dl-$1-$arch.log" 2>&1
+}
+
 for arch in amd64 arm64; do
   bb=$(busybox_for "$arch") || { fail "$arch: cannot get busybox-static:$arch"; continue; }
   # The consumer's base: a static busybox of the architecture and the
@@ -164,12 +173,6 @@ CF
   # 2. examples/install/Dockerfile.download as it is: the binary of
   # TARGETARCH, checked against SHA256SUMS, itself checked against the
   # pinned sum.
-  download() { # WHERE TAG [PINNED]
-    PM_TIMEOUT=180 pm build -q --platform "linux/$arch" -f "$REPO/examples/install/Dockerfile.download" \
-      --build-arg BASE="localhost/sd-bb-$arch:test" \
-      --build-arg STEPDOWN_URL="http://127.0.0.1:$hport/$1" \
-      --build-arg STEPDOWN_SUMS_SHA256="${3-$sums_sha256}" -t "$2" "$ctx/dl" > "$T/dl-$1-$arch.log" 2>&1
-  }
   mkdir -p "$ctx/dl"
   download good "localhost/sd-download-$arch:test"
   rc=$?
